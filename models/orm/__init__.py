@@ -1,0 +1,60 @@
+"""The Tortoise tables of eBOK, one module per area; Tortoise loads them from here."""
+
+from models.orm.accounts import Account, Contract, Meter, Premises, Reading
+from models.orm.billing import (
+    BankStatement,
+    Invoice,
+    InvoiceLine,
+    Payment,
+    PaymentAllocation,
+    Tariff,
+)
+from models.orm.identity import (
+    ApiToken,
+    Consent,
+    LoginAttempt,
+    PasswordResetToken,
+    Registration,
+    Session,
+    User,
+)
+from models.orm.operations import AuditEntry, OutboxEmail
+from models.orm.talk import (
+    Announcement,
+    Attachment,
+    BillingCycleChangeRequest,
+    DataChangeRequest,
+    FailureReport,
+    Message,
+    MessageThread,
+)
+
+__all__ = [
+    "Account",
+    "Announcement",
+    "ApiToken",
+    "Attachment",
+    "AuditEntry",
+    "BankStatement",
+    "BillingCycleChangeRequest",
+    "Consent",
+    "Contract",
+    "DataChangeRequest",
+    "FailureReport",
+    "Invoice",
+    "InvoiceLine",
+    "LoginAttempt",
+    "Message",
+    "MessageThread",
+    "Meter",
+    "OutboxEmail",
+    "PasswordResetToken",
+    "Payment",
+    "PaymentAllocation",
+    "Premises",
+    "Reading",
+    "Registration",
+    "Session",
+    "Tariff",
+    "User",
+]

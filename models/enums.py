@@ -1,0 +1,125 @@
+"""Enumerations shared by the tables, the domain rules and the GraphQL schema.
+
+One definition each: the schema exposes these very classes, so a value stored in
+the database is always a value the API can name.
+"""
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    CUSTOMER = "CUSTOMER"
+    STAFF = "STAFF"
+
+
+class AccountKind(StrEnum):
+    INDIVIDUAL = "INDIVIDUAL"
+    HOUSING_COMMUNITY = "HOUSING_COMMUNITY"
+
+
+class BillingCycle(StrEnum):
+    MONTHLY = "MONTHLY"
+    BIMONTHLY = "BIMONTHLY"
+
+
+class Service(StrEnum):
+    WATER = "WATER"
+    SEWAGE = "SEWAGE"
+    SUBSCRIPTION = "SUBSCRIPTION"
+
+
+class ReadingSource(StrEnum):
+    CUSTOMER = "CUSTOMER"
+    COLLECTOR = "COLLECTOR"
+    ESTIMATED = "ESTIMATED"
+    METER_REPLACEMENT = "METER_REPLACEMENT"
+
+
+class InvoiceKind(StrEnum):
+    INVOICE = "INVOICE"
+    CORRECTION = "CORRECTION"
+    INTEREST_NOTE = "INTEREST_NOTE"
+
+
+class InvoiceStatus(StrEnum):
+    UNPAID = "UNPAID"
+    PARTIALLY_PAID = "PARTIALLY_PAID"
+    PAID = "PAID"
+    OVERDUE = "OVERDUE"
+
+
+class PaymentMethod(StrEnum):
+    BANK_TRANSFER = "BANK_TRANSFER"
+    ONLINE = "ONLINE"
+    CASH = "CASH"
+
+
+class PaymentStatus(StrEnum):
+    PENDING = "PENDING"
+    COMPLETED = "COMPLETED"
+    FAILED = "FAILED"
+    CANCELLED = "CANCELLED"
+
+
+class LedgerEntryKind(StrEnum):
+    INVOICE = "INVOICE"
+    CORRECTION = "CORRECTION"
+    INTEREST_NOTE = "INTEREST_NOTE"
+    PAYMENT = "PAYMENT"
+    REFUND = "REFUND"
+
+
+class AnnouncementKind(StrEnum):
+    PRODUCT = "PRODUCT"
+    PROMOTION = "PROMOTION"
+    PLANNED_OUTAGE = "PLANNED_OUTAGE"
+    FAILURE = "FAILURE"
+    NEWS = "NEWS"
+
+
+class ThreadCategory(StrEnum):
+    QUESTION = "QUESTION"
+    COMPLAINT = "COMPLAINT"
+    REQUEST = "REQUEST"
+    REMARK = "REMARK"
+    GRIEVANCE = "GRIEVANCE"
+
+
+class ThreadStatus(StrEnum):
+    OPEN = "OPEN"
+    ANSWERED = "ANSWERED"
+    CLOSED = "CLOSED"
+
+
+class Author(StrEnum):
+    CUSTOMER = "CUSTOMER"
+    STAFF = "STAFF"
+
+
+class RequestStatus(StrEnum):
+    PENDING = "PENDING"
+    APPROVED = "APPROVED"
+    REJECTED = "REJECTED"
+
+
+class Scope(StrEnum):
+    READ = "READ"
+    WRITE = "WRITE"
+
+
+class TokenKind(StrEnum):
+    """How an API token came to be: a sign-in of a partner app or a token the user made."""
+
+    ACCESS = "ACCESS"
+    PERSONAL = "PERSONAL"
+
+
+class ConsentKind(StrEnum):
+    TERMS = "TERMS"
+    DATA_PROCESSING = "DATA_PROCESSING"
+
+
+class OutboxStatus(StrEnum):
+    QUEUED = "QUEUED"
+    SENT = "SENT"
+    FAILED = "FAILED"

@@ -1,0 +1,152 @@
+"""Who may sign in, and the proofs of it: users, sessions, tokens, consents."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from tortoise import fields
+from tortoise.models import Model
+
+from models.enums import ConsentKind, RequestStatus, Role, TokenKind
+
+if TYPE_CHECKING:
+    from models.orm.accounts import Account
+
+
+class User(Model):
+    id = fields.IntField(primary_key=True)
+    login = fields.CharField(max_length=64, unique=True)
+    email = fields.CharField(max_length=254)
+    password_hash = fields.CharField(max_length=255)
+    role = fields.CharEnumField(Role, max_length=16, default=Role.CUSTOMER)
+    must_change_password = fields.BooleanField(default=False)
+    accepted_terms_version = fields.CharField(max_length=32, null=True)
+    totp_secret = fields.CharField(max_length=64, null=True)
+    is_active = fields.BooleanField(default=True)
+    failed_logins = fields.IntField(default=0)
+    locked_until = fields.DatetimeField(null=True)
+    created_at = fields.DatetimeField()
+    password_changed_at = fields.DatetimeField(null=True)
+    accounts: fields.ManyToManyRelation[Account] = fields.ManyToManyField(
+        "ebok.Account",
+        related_name="users",
+        through="user_accounts",
+        forward_key="account_id",
+        backward_key="user_id",
+    )
+
+    class Meta:
+        table = "users"
+
+
+class Session(Model):
+    """A signed-in browser. Only a hash of the cookie's random id is stored."""
+
+    id = fields.IntField(primary_key=True)
+    key_hash = fields.CharField(max_length=64, unique=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "ebok.User", related_name="sessions", on_delete=fields.CASCADE
+    )
+    csrf_token = fields.CharField(max_length=64)
+    created_at = fields.DatetimeField()
+    last_seen_at = fields.DatetimeField()
+    expires_at = fields.DatetimeField(db_index=True)
+    client_address = fields.CharField(max_length=64, null=True)
+    user_agent = fields.CharField(max_length=255, null=True)
+
+    class Meta:
+        table = "sessions"
+
+
+class ApiToken(Model):
+    """A bearer token of a partner app: the secret is shown once, only its hash kept."""
+
+    id = fields.IntField(primary_key=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "ebok.User", related_name="api_tokens", on_delete=fields.CASCADE
+    )
+    kind = fields.CharEnumField(TokenKind, max_length=16)
+    name = fields.CharField(max_length=100)
+    token_hash = fields.CharField(max_length=64, unique=True)
+    refresh_hash = fields.CharField(max_length=64, unique=True, null=True)
+    scopes = fields.CharField(max_length=64, description="comma-separated Scope values")
+    created_at = fields.DatetimeField()
+    expires_at = fields.DatetimeField(null=True)
+    refresh_expires_at = fields.DatetimeField(null=True)
+    last_used_at = fields.DatetimeField(null=True)
+    revoked_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "api_tokens"
+
+
+class PasswordResetToken(Model):
+    id = fields.IntField(primary_key=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "ebok.User", related_name="password_resets", on_delete=fields.CASCADE
+    )
+    token_hash = fields.CharField(max_length=64, unique=True)
+    created_at = fields.DatetimeField()
+    expires_at = fields.DatetimeField()
+    used_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "password_reset_tokens"
+
+
+class LoginAttempt(Model):
+    """Failed and successful sign-ins, for throttling per login and per client address."""
+
+    id = fields.IntField(primary_key=True)
+    login = fields.CharField(max_length=64)
+    client_address = fields.CharField(max_length=64)
+    succeeded = fields.BooleanField()
+    at = fields.DatetimeField()
+
+    class Meta:
+        table = "login_attempts"
+        indexes = (("login", "at"), ("client_address", "at"))
+
+
+class Registration(Model):
+    """A request for eBOK access, waiting for staff to verify it."""
+
+    id = fields.IntField(primary_key=True)
+    account: fields.ForeignKeyRelation[Account] = fields.ForeignKeyField(
+        "ebok.Account", related_name="registrations", on_delete=fields.CASCADE
+    )
+    invoice_number = fields.CharField(max_length=32)
+    email = fields.CharField(max_length=254)
+    login = fields.CharField(max_length=64)
+    status = fields.CharEnumField(RequestStatus, max_length=16, default=RequestStatus.PENDING)
+    created_at = fields.DatetimeField()
+    decided_at = fields.DatetimeField(null=True)
+    decided_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "ebok.User", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+    note = fields.TextField(null=True)
+    user: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "ebok.User", related_name="registrations", null=True, on_delete=fields.SET_NULL
+    )
+
+    class Meta:
+        table = "registrations"
+        indexes = (("status", "created_at"),)
+
+
+class Consent(Model):
+    """A consent as given: which text version, when, by whom (RODO asks for the record)."""
+
+    id = fields.IntField(primary_key=True)
+    kind = fields.CharEnumField(ConsentKind, max_length=32)
+    text_version = fields.CharField(max_length=32)
+    given_at = fields.DatetimeField()
+    user: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "ebok.User", related_name="consents", null=True, on_delete=fields.CASCADE
+    )
+    registration: fields.ForeignKeyNullableRelation[Registration] = fields.ForeignKeyField(
+        "ebok.Registration", related_name="consents", null=True, on_delete=fields.CASCADE
+    )
+
+    class Meta:
+        table = "consents"

@@ -1,0 +1,45 @@
+"""What the service does behind the scenes: e-mail waiting to go out, and the audit trail."""
+
+from __future__ import annotations
+
+from tortoise import fields
+from tortoise.models import Model
+
+from models.enums import OutboxStatus
+from models.orm.identity import User
+
+
+class OutboxEmail(Model):
+    """An e-mail written in the same transaction as the change it reports, sent later."""
+
+    id = fields.IntField(primary_key=True)
+    to_address = fields.CharField(max_length=254)
+    subject = fields.CharField(max_length=200)
+    body_text = fields.TextField()
+    status = fields.CharEnumField(OutboxStatus, max_length=16, default=OutboxStatus.QUEUED)
+    created_at = fields.DatetimeField()
+    next_attempt_at = fields.DatetimeField()
+    attempts = fields.SmallIntField(default=0)
+    sent_at = fields.DatetimeField(null=True)
+    last_error = fields.TextField(null=True)
+
+    class Meta:
+        table = "email_outbox"
+        indexes = (("status", "next_attempt_at"),)
+
+
+class AuditEntry(Model):
+    id = fields.IntField(primary_key=True)
+    at = fields.DatetimeField(db_index=True)
+    actor: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "ebok.User", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+    action = fields.CharField(max_length=64)
+    object_type = fields.CharField(max_length=64)
+    object_id = fields.CharField(max_length=64, null=True)
+    details = fields.JSONField(null=True)
+    client_address = fields.CharField(max_length=64, null=True)
+
+    class Meta:
+        table = "audit_log"
+        indexes = (("object_type", "object_id"),)

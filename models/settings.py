@@ -1,0 +1,90 @@
+"""Configuration from the environment (names and defaults as the outer surface fixes them).
+
+Settings live under `models/` rather than `web/` because every layer needs them
+(the database URL, the clock, the utility's bank prefix) and dependencies point
+only downwards.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ENVIRONMENTS = ("production", "development", "test")
+
+
+class ConfigurationError(RuntimeError):
+    """The environment asks for something this process must not do."""
+
+
+@dataclass(frozen=True)
+class UtilitySettings:
+    """Facts about the utility itself, printed on invoices and used by the rules."""
+
+    name: str = "Miejskie Wodociągi i Kanalizacja w Dąbrowie Wielkiej Sp. z o.o."
+    short_name: str = "Wodociągi Dąbrowa Wielka"
+    tax_id: str = "5260250995"
+    street: str = "ul. Wodna 1"
+    postal_code: str = "00-950"
+    city: str = "Dąbrowa Wielka"
+    phone: str = "+48 22 123 45 67"
+    emergency_phone: str = "994"
+    bank_branch: str = "10901014"
+    reading_window_opens_on_day: int = 25
+    payment_term_days: int = 14
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = "sqlite://var/ebok.sqlite3"
+    secret_key: str = ""
+    smtp_url: str | None = None
+    mail_from: str = "ebok@localhost"
+    upload_dir: Path = Path("var/uploads")
+    mail_dir: Path = Path("var/mail")
+    clock: str | None = None
+    env: str = "production"
+    payment_provider: str = "sandbox"
+    utility: UtilitySettings = field(default_factory=UtilitySettings)
+
+    @property
+    def is_production(self) -> bool:
+        return self.env == "production"
+
+
+def load_settings(
+    environ: Mapping[str, str] | None = None, var_dir: Path = Path("var")
+) -> Settings:
+    """Read EBOK_* variables; generate the secret key into var/secret_key when unset."""
+    env = os.environ if environ is None else environ
+    mode = env.get("EBOK_ENV", "production")
+    if mode not in ENVIRONMENTS:
+        raise ConfigurationError(f"EBOK_ENV must be one of {', '.join(ENVIRONMENTS)}, not {mode!r}")
+    return Settings(
+        database_url=env.get("EBOK_DATABASE_URL", "sqlite://var/ebok.sqlite3"),
+        secret_key=env.get("EBOK_SECRET_KEY") or _stored_secret_key(var_dir),
+        smtp_url=env.get("EBOK_SMTP_URL") or None,
+        mail_from=env.get("EBOK_MAIL_FROM", "ebok@localhost"),
+        upload_dir=Path(env.get("EBOK_UPLOAD_DIR", str(var_dir / "uploads"))),
+        mail_dir=var_dir / "mail",
+        clock=env.get("EBOK_CLOCK") or None,
+        env=mode,
+        payment_provider=env.get("EBOK_PAYMENT_PROVIDER", "sandbox"),
+    )
+
+
+def _stored_secret_key(var_dir: Path) -> str:
+    """The key made on first start, kept so sessions survive a restart."""
+    path = var_dir / "secret_key"
+    if path.exists():
+        return path.read_text(encoding="ascii").strip()
+    var_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    # Create with owner-only permissions before writing the secret into it.
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="ascii") as handle:
+        handle.write(key)
+    return key
