@@ -35,6 +35,7 @@ class UtilitySettings:
     bank_branch: str = "10901014"
     reading_window_opens_on_day: int = 25
     payment_term_days: int = 14
+    terms_version: str = "2026-01"
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,31 @@
+"""Opening, migrating and closing the database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tortoise import Tortoise
+from tortoise.migrations.api.migrate import migrate
+
+from models.config import sqlite_path, tortoise_config
+
+
+def _prepare(database_url: str) -> None:
+    path = sqlite_path(database_url)
+    if path:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+
+
+async def migrate_database(database_url: str) -> None:
+    """Apply every pending migration (Tortoise's own migrations)."""
+    _prepare(database_url)
+    await migrate(config=tortoise_config(database_url))
+
+
+async def open_database(database_url: str) -> None:
+    _prepare(database_url)
+    await Tortoise.init(config=tortoise_config(database_url))
+
+
+async def close_database() -> None:
+    await Tortoise.close_connections()
