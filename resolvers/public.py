@@ -1,0 +1,48 @@
+"""What anyone may see: the tariff, the reading window, announcements."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from tortoise.expressions import Q
+
+from models.enums import AnnouncementKind
+from models.orm import Announcement, Tariff
+from models.rules.reading_window import ReadingWindow, window_for
+from models.rules.tariff import TariffRates, tariff_on
+from resolvers.context import Context
+from resolvers.errors import ApiError
+
+
+async def tariff_in_force(ctx: Context, day: date | None) -> Tariff:
+    on = day or ctx.clock.today()
+    rows = await ctx.loaders.tariffs.load("all")
+    rates = [
+        TariffRates(
+            r.valid_from, r.valid_to, r.water_price, r.sewage_price, r.subscription_fee, r.vat_rate
+        )
+        for r in rows
+    ]
+    try:
+        chosen = tariff_on(on, rates)
+    except LookupError as exc:
+        raise ApiError(f"No tariff is in force on {on.isoformat()}.", code="NOT_FOUND") from exc
+    return next(r for r in rows if r.valid_from == chosen.valid_from)
+
+
+def reading_window(ctx: Context, day: date | None) -> ReadingWindow:
+    on = day or ctx.clock.today()
+    return window_for(on, ctx.settings.utility.reading_window_opens_on_day)
+
+
+async def published_announcements(
+    ctx: Context, kind: AnnouncementKind | None
+) -> list[Announcement]:
+    """Published and not yet expired, newest first."""
+    now = ctx.clock.now()
+    query = Announcement.filter(published_at__lte=now).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=now)
+    )
+    if kind is not None:
+        query = query.filter(kind=kind)
+    return await query.order_by("-published_at", "-id")

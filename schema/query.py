@@ -1,0 +1,87 @@
+"""The read side of the API."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import strawberry
+from strawberry import relay
+
+from resolvers import accounts as account_resolvers
+from resolvers import public
+from resolvers.context import Context
+from resolvers.nodes import FETCHERS
+from schema.types.accounts import Account, ReadingWindow
+from schema.types.billing import Tariff
+from schema.types.enums import AnnouncementKind
+from schema.types.identity import User
+from schema.types.nodes import to_node
+from schema.types.talk import Announcement
+
+
+@strawberry.type
+class Query:
+    @strawberry.field
+    async def node(self, info: strawberry.Info[Context], id: strawberry.ID) -> relay.Node | None:
+        try:
+            global_id = relay.GlobalID.from_id(id)
+            pk = int(global_id.node_id)
+        except (ValueError, TypeError):
+            return None
+        fetch = FETCHERS.get(global_id.type_name)
+        if fetch is None:
+            return None
+        if global_id.type_name != "Announcement":
+            info.context.require_viewer()
+        row = await fetch(info.context, pk)
+        return None if row is None else to_node(global_id.type_name, row)
+
+    @strawberry.field(description="the signed-in user; null for anonymous callers")
+    def me(self, info: strawberry.Info[Context]) -> User | None:
+        viewer = info.context.viewer
+        return User.from_row(viewer) if viewer else None
+
+    @strawberry.field(description="the viewer's accounts (a staff user: none of their own)")
+    async def accounts(self, info: strawberry.Info[Context]) -> list[Account]:
+        rows = await account_resolvers.viewer_accounts(info.context)
+        return [Account.from_row(r) for r in rows]
+
+    @strawberry.field(
+        description="one of the viewer's accounts by customer number (STAFF: any account)"
+    )
+    async def account(self, info: strawberry.Info[Context], number: str) -> Account | None:
+        row = await account_resolvers.account_by_number(info.context, number)
+        return Account.from_row(row) if row else None
+
+    @strawberry.field(
+        description="PUBLIC: the price list in force on the given day (default: today)"
+    )
+    async def tariff(self, info: strawberry.Info[Context], on: date | None = None) -> Tariff:
+        return Tariff.from_row(await public.tariff_in_force(info.context, on))
+
+    @strawberry.field(
+        description="PUBLIC: the meter-reading submission window that contains the given day, "
+        "or the next one"
+    )
+    def reading_window(
+        self, info: strawberry.Info[Context], on: date | None = None
+    ) -> ReadingWindow:
+        window = public.reading_window(info.context, on)
+        return ReadingWindow(
+            opens_on=window.opens_on, closes_on=window.closes_on, is_open=window.is_open
+        )
+
+    @strawberry.field(
+        description="PUBLIC: the version of the eBOK regulations in force, for acceptTerms"
+    )
+    def terms_version(self, info: strawberry.Info[Context]) -> str:
+        return info.context.settings.utility.terms_version
+
+    @strawberry.field(
+        description="PUBLIC: products, promotions, planned outages and failures currently published"
+    )
+    async def announcements(
+        self, info: strawberry.Info[Context], kind: AnnouncementKind | None = None
+    ) -> list[Announcement]:
+        rows = await public.published_announcements(info.context, kind)
+        return [Announcement.from_row(r) for r in rows]

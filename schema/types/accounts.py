@@ -1,0 +1,326 @@
+"""The customer's world: accounts, contracts, meters, readings and what follows from them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+from strawberry import relay
+
+from models import orm
+from resolvers import accounts as account_resolvers
+from resolvers.context import Context
+from resolvers.readings import reading_consumption, submission_blocked_by
+from schema.errors import ErrorCode
+from schema.types.billing import Invoice, Payment
+from schema.types.common import Address, Connection, Money, money_or_none, paginate
+from schema.types.enums import (
+    AccountKind,
+    BillingCycle,
+    InvoiceStatus,
+    LedgerEntryKind,
+    ReadingSource,
+    Service,
+)
+
+if TYPE_CHECKING:
+    from schema.types.talk import BillingCycleChangeRequest, DataChangeRequest, MessageThread
+
+TALK = "schema.types.talk"
+
+
+def address_of(row: orm.Account | orm.Premises) -> Address:
+    return Address(
+        street=row.street,
+        building_number=row.building_number,
+        apartment_number=row.apartment_number,
+        postal_code=row.postal_code,
+        city=row.city,
+    )
+
+
+@strawberry.type
+class ReadingWindow:
+    opens_on: date
+    closes_on: date
+    is_open: bool
+
+
+@strawberry.type
+class ConsumptionPoint:
+    month: date = strawberry.field(description="first day of the month")
+    volume: Decimal
+    estimated: bool
+
+
+@strawberry.type
+class LedgerEntry:
+    date: date
+    kind: LedgerEntryKind
+    reference: str
+    debit: Money | None
+    credit: Money | None
+    balance_after: Money
+
+
+@strawberry.type
+class Contract(relay.Node):
+    id: relay.NodeID[int]
+    number: str
+    signed_on: date
+    valid_from: date
+    valid_to: date | None
+    services: list[Service]
+    premises_address: Address
+
+    @classmethod
+    def from_row(cls, row: orm.Contract) -> Contract:
+        return cls(
+            id=row.id,
+            number=row.number,
+            signed_on=row.signed_on,
+            valid_from=row.valid_from,
+            valid_to=row.valid_to,
+            services=[Service(s) for s in row.services.split(",") if s],
+            premises_address=address_of(row.premises),
+        )
+
+
+@strawberry.type
+class Reading(relay.Node):
+    id: relay.NodeID[int]
+    value: Decimal
+    read_on: date
+    source: ReadingSource
+    submitted_at: datetime
+    row: strawberry.Private[orm.Reading]
+
+    @classmethod
+    def from_row(cls, row: orm.Reading) -> Reading:
+        return cls(
+            id=row.id,
+            value=row.value,
+            read_on=row.read_on,
+            source=row.source,
+            submitted_at=row.submitted_at,
+            row=row,
+        )
+
+    @strawberry.field
+    async def meter(self, info: strawberry.Info[Context]) -> Meter:
+        meter = await info.context.loaders.meters_by_id.load(self.row.meter_id)
+        assert meter is not None  # a reading's meter always exists (RESTRICT on delete)
+        return Meter.from_row(meter)
+
+    @strawberry.field(
+        description="m3 since the previous reading of the same meter (rollover-aware); "
+        "null for the first"
+    )
+    async def consumption(self, info: strawberry.Info[Context]) -> Decimal | None:
+        meter = await info.context.loaders.meters_by_id.load(self.row.meter_id)
+        assert meter is not None
+        return await reading_consumption(info.context, self.row, meter.digits)
+
+
+@strawberry.type
+class Meter(relay.Node):
+    id: relay.NodeID[int]
+    serial_number: str
+    is_main: bool = strawberry.field(description="true for the main (building) meter")
+    premises_address: Address
+    installed_on: date
+    digits: int = strawberry.field(
+        description="number of integer digits on the register; "
+        "the value rolls over to 0 past 10^digits"
+    )
+    row: strawberry.Private[orm.Meter]
+
+    @classmethod
+    def from_row(cls, row: orm.Meter) -> Meter:
+        return cls(
+            id=row.id,
+            serial_number=row.serial_number,
+            is_main=row.is_main,
+            premises_address=address_of(row.contract.premises),
+            installed_on=row.installed_on,
+            digits=row.digits,
+            row=row,
+        )
+
+    @strawberry.field
+    async def last_reading(self, info: strawberry.Info[Context]) -> Reading | None:
+        readings = await info.context.loaders.readings_by_meter.load(self.id)
+        return Reading.from_row(readings[-1]) if readings else None
+
+    @strawberry.field
+    async def readings(
+        self, info: strawberry.Info[Context], first: int | None = 24, after: str | None = None
+    ) -> Connection[Reading]:
+        rows = await info.context.loaders.readings_by_meter.load(self.id)
+        newest_first = [Reading.from_row(r) for r in reversed(rows)]
+        return paginate(newest_first, first, after, default=24)
+
+    @strawberry.field(
+        description="whether the viewer could submit a reading for this meter right now"
+    )
+    async def can_submit_reading(self, info: strawberry.Info[Context]) -> bool:
+        return await submission_blocked_by(info.context, self.row) is None
+
+    @strawberry.field(description="why not, when canSubmitReading is false")
+    async def submission_blocked_by(self, info: strawberry.Info[Context]) -> ErrorCode | None:
+        return await submission_blocked_by(info.context, self.row)
+
+
+@strawberry.type
+class Account(relay.Node):
+    id: relay.NodeID[int]
+    number: str = strawberry.field(description="customer number, as printed on invoices")
+    kind: AccountKind
+    holder_name: str
+    correspondence_address: Address
+    email: str | None
+    phone: str | None
+    billing_cycle: BillingCycle
+    e_readings_blocked: bool = strawberry.field(
+        description="true after a missed reading window: back on bimonthly billing, "
+        "e-readings blocked"
+    )
+    row: strawberry.Private[orm.Account]
+
+    @classmethod
+    def from_row(cls, row: orm.Account) -> Account:
+        return cls(
+            id=row.id,
+            number=row.number,
+            kind=row.kind,
+            holder_name=row.holder_name,
+            correspondence_address=address_of(row),
+            email=row.email,
+            phone=row.phone,
+            billing_cycle=row.billing_cycle,
+            e_readings_blocked=row.e_readings_blocked,
+            row=row,
+        )
+
+    @strawberry.field(
+        description="the customer's individual bank account for transfers (IBAN, PL + 26 digits)"
+    )
+    def payment_account_number(self, info: strawberry.Info[Context]) -> str:
+        return account_resolvers.payment_account_number(info.context, self.row)
+
+    @strawberry.field(description="positive: the customer owes; negative: overpaid")
+    async def balance(self, info: strawberry.Info[Context]) -> Money:
+        return Money.of(await account_resolvers.balance(info.context, self.id))
+
+    @strawberry.field
+    async def overdue(self, info: strawberry.Info[Context]) -> Money:
+        return Money.of(await account_resolvers.overdue(info.context, self.id))
+
+    @strawberry.field
+    async def next_due_date(self, info: strawberry.Info[Context]) -> date | None:
+        return await account_resolvers.next_due_date(info.context, self.id)
+
+    @strawberry.field
+    async def contracts(self, info: strawberry.Info[Context]) -> list[Contract]:
+        rows = await info.context.loaders.contracts_by_account.load(self.id)
+        return [Contract.from_row(r) for r in rows]
+
+    @strawberry.field
+    async def meters(self, info: strawberry.Info[Context]) -> list[Meter]:
+        rows = await info.context.loaders.meters_by_account.load(self.id)
+        return [Meter.from_row(r) for r in rows]
+
+    @strawberry.field
+    async def invoices(
+        self,
+        info: strawberry.Info[Context],
+        first: int | None = 20,
+        after: str | None = None,
+        status: InvoiceStatus | None = None,
+        from_: Annotated[date | None, strawberry.argument(name="from")] = None,
+        to: date | None = None,
+    ) -> Connection[Invoice]:
+        rows = await account_resolvers.filtered_invoices(info.context, self.id, status, from_, to)
+        return paginate([Invoice.from_row(r) for r in rows], first, after)
+
+    @strawberry.field
+    async def invoice(self, info: strawberry.Info[Context], number: str) -> Invoice | None:
+        rows = await info.context.loaders.invoices_by_account.load(self.id)
+        found = next((r for r in rows if r.number == number), None)
+        return Invoice.from_row(found) if found else None
+
+    @strawberry.field
+    async def payments(
+        self, info: strawberry.Info[Context], first: int | None = 20, after: str | None = None
+    ) -> Connection[Payment]:
+        rows = await info.context.loaders.payments_by_account.load(self.id)
+        return paginate([Payment.from_row(r) for r in rows], first, after)
+
+    @strawberry.field(
+        description="every charge and payment with the running balance: "
+        "the customer's balance analysis"
+    )
+    async def ledger(
+        self,
+        info: strawberry.Info[Context],
+        from_: Annotated[date | None, strawberry.argument(name="from")] = None,
+        to: date | None = None,
+    ) -> list[LedgerEntry]:
+        lines = await account_resolvers.ledger(info.context, self.id, from_, to)
+        return [
+            LedgerEntry(
+                date=line.date,
+                kind=LedgerEntryKind(line.kind),
+                reference=line.reference,
+                debit=money_or_none(line.debit),
+                credit=money_or_none(line.credit),
+                balance_after=Money.of(line.balance_after),
+            )
+            for line in lines
+        ]
+
+    @strawberry.field(
+        description="metered consumption per calendar month, from readings "
+        "(estimated months flagged)"
+    )
+    async def consumption(
+        self,
+        info: strawberry.Info[Context],
+        from_: Annotated[date, strawberry.argument(name="from")],
+        to: date,
+    ) -> list[ConsumptionPoint]:
+        points = await account_resolvers.consumption(info.context, self.id, from_, to)
+        return [
+            ConsumptionPoint(month=p.month, volume=p.volume, estimated=p.estimated) for p in points
+        ]
+
+    @strawberry.field
+    async def billing_cycle_change_requests(
+        self, info: strawberry.Info[Context]
+    ) -> list[Annotated[BillingCycleChangeRequest, strawberry.lazy(TALK)]]:
+        from schema.types.talk import BillingCycleChangeRequest
+
+        rows = await orm.BillingCycleChangeRequest.filter(account_id=self.id).order_by(
+            "-created_at"
+        )
+        return [BillingCycleChangeRequest.from_row(r) for r in rows]
+
+    @strawberry.field
+    async def message_threads(
+        self, info: strawberry.Info[Context], first: int | None = 20, after: str | None = None
+    ) -> Connection[Annotated[MessageThread, strawberry.lazy(TALK)]]:
+        from schema.types.talk import MessageThread
+
+        rows = await orm.MessageThread.filter(account_id=self.id).order_by("-updated_at", "-id")
+        return paginate([MessageThread.from_row(r) for r in rows], first, after)
+
+    @strawberry.field
+    async def data_change_requests(
+        self, info: strawberry.Info[Context]
+    ) -> list[Annotated[DataChangeRequest, strawberry.lazy(TALK)]]:
+        from schema.types.talk import DataChangeRequest
+
+        rows = await orm.DataChangeRequest.filter(account_id=self.id).order_by("-created_at")
+        return [DataChangeRequest.from_row(r) for r in rows]

@@ -1,0 +1,197 @@
+"""Invoices, their lines, payments and the tariff."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Annotated
+from urllib.parse import quote
+
+import strawberry
+from strawberry import relay
+
+from models import orm
+from models.rules.transfer import transfer_title
+from resolvers.accounts import invoice_state
+from resolvers.context import Context
+from schema.types.common import Money
+from schema.types.enums import InvoiceKind, InvoiceStatus, PaymentMethod, PaymentStatus, Service
+
+if TYPE_CHECKING:
+    from schema.types.accounts import Reading
+
+
+def invoice_path(number: str) -> str:
+    """Invoice numbers contain slashes (FV/2026/11/000123): keep them as path segments."""
+    return "/faktury/" + quote(number, safe="/")
+
+
+@strawberry.type
+class Tariff:
+    valid_from: date
+    valid_to: date | None
+    water_price: Money = strawberry.field(description="net price per m3")
+    sewage_price: Money
+    subscription_fee: Money = strawberry.field(description="net fixed fee per month and account")
+    vat_rate: Decimal
+
+    @classmethod
+    def from_row(cls, row: orm.Tariff) -> Tariff:
+        return cls(
+            valid_from=row.valid_from,
+            valid_to=row.valid_to,
+            water_price=Money.of(row.water_price),
+            sewage_price=Money.of(row.sewage_price),
+            subscription_fee=Money.of(row.subscription_fee),
+            vat_rate=row.vat_rate.normalize(),
+        )
+
+
+@strawberry.type
+class InvoiceLine:
+    service: Service
+    description: str
+    quantity: Decimal
+    unit: str = strawberry.field(description="M3 or MONTH")
+    unit_price: Money
+    net: Money
+    vat_rate: Decimal = strawberry.field(description='e.g. "8" for 8 %')
+    vat: Money
+    gross: Money
+    estimated: bool = strawberry.field(description="true when the quantity was estimated, not read")
+
+    @classmethod
+    def from_row(cls, row: orm.InvoiceLine) -> InvoiceLine:
+        return cls(
+            service=row.service,
+            description=row.description,
+            quantity=row.quantity,
+            unit=row.unit,
+            unit_price=Money.of(row.unit_price),
+            net=Money.of(row.net),
+            vat_rate=row.vat_rate.normalize(),
+            vat=Money.of(row.vat),
+            gross=Money.of(row.gross),
+            estimated=row.estimated,
+        )
+
+
+@strawberry.type
+class Invoice(relay.Node):
+    id: relay.NodeID[int]
+    number: str
+    kind: InvoiceKind
+    issued_on: date
+    period_from: date
+    period_to: date
+    due_date: date
+    net: Money
+    vat: Money
+    gross: Money
+    ksef_number: str | None = strawberry.field(
+        description="number assigned by the national e-invoice system, once sent"
+    )
+    row: strawberry.Private[orm.Invoice]
+
+    @classmethod
+    def from_row(cls, row: orm.Invoice) -> Invoice:
+        return cls(
+            id=row.id,
+            number=row.number,
+            kind=row.kind,
+            issued_on=row.issued_on,
+            period_from=row.period_from,
+            period_to=row.period_to,
+            due_date=row.due_date,
+            net=Money.of(row.net),
+            vat=Money.of(row.vat),
+            gross=Money.of(row.gross),
+            ksef_number=row.ksef_number,
+            row=row,
+        )
+
+    @strawberry.field
+    async def status(self, info: strawberry.Info[Context]) -> InvoiceStatus:
+        return (await invoice_state(info.context, self.row)).status
+
+    @strawberry.field
+    async def amount_due(self, info: strawberry.Info[Context]) -> Money:
+        return Money.of((await invoice_state(info.context, self.row)).amount_due)
+
+    @strawberry.field
+    async def lines(self, info: strawberry.Info[Context]) -> list[InvoiceLine]:
+        rows = await info.context.loaders.lines_by_invoice.load(self.id)
+        return [InvoiceLine.from_row(r) for r in rows]
+
+    @strawberry.field(
+        description="relative URL of the invoice image (PDF), readable by its owner and staff"
+    )
+    def pdf_url(self) -> str:
+        return invoice_path(self.number) + ".pdf"
+
+    @strawberry.field(description="relative URL of the structured e-invoice (KSeF FA(3) XML)")
+    def e_invoice_url(self) -> str:
+        return invoice_path(self.number) + ".xml"
+
+    @strawberry.field(description="the payment title to write on a transfer")
+    async def transfer_title(self, info: strawberry.Info[Context]) -> str:
+        account = await info.context.loaders.accounts_by_id.load(self.row.account_id)
+        assert account is not None  # an invoice always belongs to an account
+        return transfer_title(account.number, self.number)
+
+    @strawberry.field(
+        description="the readings the invoice's quantities come from "
+        "(estimated ones flagged by source)"
+    )
+    async def readings(
+        self, info: strawberry.Info[Context]
+    ) -> list[Annotated[Reading, strawberry.lazy("schema.types.accounts")]]:
+        from schema.types.accounts import Reading
+
+        rows = await info.context.loaders.readings_by_invoice.load(self.id)
+        return [Reading.from_row(r) for r in rows]
+
+    @strawberry.field(description="the corrections issued against this invoice")
+    async def corrections(self, info: strawberry.Info[Context]) -> list[Invoice]:
+        rows = await info.context.loaders.corrections_by_invoice.load(self.id)
+        return [Invoice.from_row(r) for r in rows]
+
+
+@strawberry.type
+class PaymentAllocation:
+    invoice: Invoice
+    amount: Money
+
+
+@strawberry.type
+class Payment(relay.Node):
+    id: relay.NodeID[int]
+    amount: Money
+    method: PaymentMethod
+    status: PaymentStatus
+    created_at: datetime
+    booked_on: date | None
+    reference: str
+
+    @classmethod
+    def from_row(cls, row: orm.Payment) -> Payment:
+        return cls(
+            id=row.id,
+            amount=Money.of(row.amount),
+            method=row.method,
+            status=row.status,
+            created_at=row.created_at,
+            booked_on=row.booked_on,
+            reference=row.reference,
+        )
+
+    @strawberry.field
+    async def allocations(self, info: strawberry.Info[Context]) -> list[PaymentAllocation]:
+        loaders = info.context.loaders
+        rows = await loaders.allocations_by_payment.load(self.id)
+        invoices = await loaders.invoices_by_id.load_many([a.invoice_id for a in rows])
+        return [
+            PaymentAllocation(invoice=Invoice.from_row(invoice), amount=Money.of(a.amount))
+            for a, invoice in zip(rows, invoices, strict=True)
+            if invoice is not None
+        ]

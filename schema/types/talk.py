@@ -1,0 +1,215 @@
+"""Talking with the utility: announcements, threads, messages and requests."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+from strawberry import relay
+
+from models import orm
+from resolvers.context import Context
+from schema.types.enums import (
+    AnnouncementKind,
+    Author,
+    BillingCycle,
+    RequestStatus,
+    ThreadCategory,
+    ThreadStatus,
+)
+
+if TYPE_CHECKING:
+    from schema.types.accounts import Account
+
+ACCOUNTS = "schema.types.accounts"
+
+
+async def _account(info: strawberry.Info[Context], account_id: int):  # -> Account
+    from schema.types.accounts import Account
+
+    row = await info.context.loaders.accounts_by_id.load(account_id)
+    assert row is not None  # rows reference accounts with ON DELETE CASCADE
+    return Account.from_row(row)
+
+
+@strawberry.type
+class Announcement(relay.Node):
+    id: relay.NodeID[int]
+    kind: AnnouncementKind
+    title: str
+    body: str
+    published_at: datetime
+    valid_from: datetime | None
+    valid_to: datetime | None
+
+    @classmethod
+    def from_row(cls, row: orm.Announcement) -> Announcement:
+        return cls(
+            id=row.id,
+            kind=row.kind,
+            title=row.title,
+            body=row.body,
+            published_at=row.published_at,
+            valid_from=row.valid_from,
+            valid_to=row.valid_to,
+        )
+
+
+@strawberry.type
+class Attachment(relay.Node):
+    id: relay.NodeID[int]
+    filename: str
+    content_type: str
+    size: int
+
+    @strawberry.field(description="relative URL, readable by the thread's customer and staff only")
+    def url(self) -> str:
+        return f"/wiadomosci/zalaczniki/{self.id}"
+
+    @classmethod
+    def from_row(cls, row: orm.Attachment) -> Attachment:
+        return cls(id=row.id, filename=row.filename, content_type=row.content_type, size=row.size)
+
+
+@strawberry.type
+class Message(relay.Node):
+    id: relay.NodeID[int]
+    author: Author
+    body: str
+    sent_at: datetime
+
+    @strawberry.field
+    async def attachments(self) -> list[Attachment]:
+        rows = await orm.Attachment.filter(message_id=self.id).order_by("id")
+        return [Attachment.from_row(r) for r in rows]
+
+    @classmethod
+    def from_row(cls, row: orm.Message) -> Message:
+        return cls(id=row.id, author=row.author, body=row.body, sent_at=row.sent_at)
+
+
+@strawberry.type
+class MessageThread(relay.Node):
+    id: relay.NodeID[int]
+    subject: str
+    category: ThreadCategory
+    status: ThreadStatus
+    created_at: datetime
+    account_id: strawberry.Private[int]
+
+    @strawberry.field
+    async def account(
+        self, info: strawberry.Info[Context]
+    ) -> Annotated[Account, strawberry.lazy(ACCOUNTS)]:
+        return await _account(info, self.account_id)
+
+    @strawberry.field
+    async def messages(self) -> list[Message]:
+        rows = await orm.Message.filter(thread_id=self.id).order_by("sent_at", "id")
+        return [Message.from_row(r) for r in rows]
+
+    @classmethod
+    def from_row(cls, row: orm.MessageThread) -> MessageThread:
+        return cls(
+            id=row.id,
+            subject=row.subject,
+            category=row.category,
+            status=row.status,
+            created_at=row.created_at,
+            account_id=row.account_id,
+        )
+
+
+@strawberry.type
+class BillingCycleChangeRequest(relay.Node):
+    id: relay.NodeID[int]
+    requested: BillingCycle
+    status: RequestStatus
+    created_at: datetime
+    effective_from: date | None = strawberry.field(
+        description="the first billing period to which the change applies, once approved"
+    )
+
+    @classmethod
+    def from_row(cls, row: orm.BillingCycleChangeRequest) -> BillingCycleChangeRequest:
+        return cls(
+            id=row.id,
+            requested=row.requested,
+            status=row.status,
+            created_at=row.created_at,
+            effective_from=row.effective_from,
+        )
+
+
+@strawberry.type
+class FieldChange:
+    field: str
+    old_value: str | None
+    new_value: str
+
+
+@strawberry.type
+class DataChangeRequest(relay.Node):
+    id: relay.NodeID[int]
+    changes: list[FieldChange] = strawberry.field(
+        description="field name -> requested value, as submitted"
+    )
+    status: RequestStatus
+    created_at: datetime
+    resolved_at: datetime | None
+    note: str | None
+    account_id: strawberry.Private[int]
+
+    @strawberry.field
+    async def account(
+        self, info: strawberry.Info[Context]
+    ) -> Annotated[Account, strawberry.lazy(ACCOUNTS)]:
+        return await _account(info, self.account_id)
+
+    @classmethod
+    def from_row(cls, row: orm.DataChangeRequest) -> DataChangeRequest:
+        changes = [
+            FieldChange(field=c["field"], old_value=c.get("oldValue"), new_value=c["newValue"])
+            for c in row.changes or []
+        ]
+        return cls(
+            id=row.id,
+            changes=changes,
+            status=row.status,
+            created_at=row.created_at,
+            resolved_at=row.resolved_at,
+            note=row.note,
+            account_id=row.account_id,
+        )
+
+
+@strawberry.type
+class Registration(relay.Node):
+    id: relay.NodeID[int]
+    account_number: str
+    email: str
+    login: str
+    created_at: datetime
+    status: RequestStatus
+
+
+@strawberry.type
+class FailureReport(relay.Node):
+    id: relay.NodeID[int]
+    created_at: datetime
+    address: str
+    description: str
+    contact_phone: str | None
+    contact_email: str | None
+
+    @classmethod
+    def from_row(cls, row: orm.FailureReport) -> FailureReport:
+        return cls(
+            id=row.id,
+            created_at=row.created_at,
+            address=row.address,
+            description=row.description,
+            contact_phone=row.contact_phone,
+            contact_email=row.contact_email,
+        )

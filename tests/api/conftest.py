@@ -1,0 +1,113 @@
+"""Calling the schema as partner apps and pages do, on a real database with the demo data."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import pytest
+
+from models.clock import Clock
+from models.enums import Scope
+from models.orm import User
+from models.services.demo import seed_demo
+from models.settings import Settings
+from resolvers.context import Context
+from schema import schema
+from web.app import create_app
+
+
+@pytest.fixture
+def settings(db: str) -> Settings:
+    return Settings(database_url=db, secret_key="test-secret", env="test")
+
+
+@pytest.fixture
+async def demo(db: str, clock: Clock, settings: Settings) -> None:
+    assert await seed_demo(clock, settings.utility)
+
+
+@dataclass
+class Result:
+    data: dict[str, Any] | None
+    errors: list[dict[str, Any]]
+
+    @property
+    def codes(self) -> list[str]:
+        return [str((e.get("extensions") or {}).get("code")) for e in self.errors]
+
+
+class Api:
+    """Runs GraphQL documents as a given user (or anonymously) with variables."""
+
+    def __init__(self, settings: Settings, clock: Clock) -> None:
+        self.settings = settings
+        self.clock = clock
+
+    async def viewer(self, login: str | None) -> User | None:
+        return None if login is None else await User.get(login=login)
+
+    async def run(
+        self,
+        query: str,
+        variables: dict[str, Any] | None = None,
+        *,
+        as_user: str | None = None,
+        scopes: frozenset[Scope] = frozenset(Scope),
+    ) -> Result:
+        context = Context(
+            settings=self.settings,
+            clock=self.clock,
+            viewer=await self.viewer(as_user),
+            scopes=scopes if as_user else frozenset(),
+        )
+        result = await schema.execute(query, variable_values=variables, context_value=context)
+        return Result(result.data, [e.formatted for e in result.errors or []])
+
+    async def data(self, query: str, variables: dict[str, Any] | None = None, **kw: Any) -> dict:
+        result = await self.run(query, variables, **kw)
+        assert not result.errors, result.errors
+        assert result.data is not None
+        return result.data
+
+
+@pytest.fixture
+def api(settings: Settings, clock: Clock) -> Api:
+    return Api(settings, clock)
+
+
+@pytest.fixture
+async def http(settings: Settings, clock: Clock) -> AsyncIterator[httpx.AsyncClient]:
+    """The whole ASGI app (middleware, routes) over an in-process transport."""
+    app = create_app(settings, clock, manage_database=False)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        yield client
+
+
+class StatementCounter(logging.Handler):
+    """Counts SQL statements as Tortoise's database client logs them."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.DEBUG)
+        self.statements: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.statements.append(record.getMessage())
+
+
+@pytest.fixture
+def sql_statements() -> Iterator[StatementCounter]:
+    logger = logging.getLogger("tortoise.db_client")
+    counter = StatementCounter()
+    previous = logger.level
+    logger.setLevel(logging.DEBUG)
+    logger.addHandler(counter)
+    try:
+        yield counter
+    finally:
+        logger.removeHandler(counter)
+        logger.setLevel(previous)

@@ -1,0 +1,127 @@
+"""The ASGI application: routes, middleware, and the database's lifespan."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Receive, Scope, Send
+from tortoise import connections
+
+from models.clock import Clock, clock_from_settings
+from models.services.database import close_database, migrate_database, open_database
+from models.settings import Settings, load_settings
+from schema import schema
+from web.graphql_app import GraphQLEndpoint
+
+log = logging.getLogger("ebok.web")
+STATIC_DIR = Path(__file__).parent / "static"
+DEMO_MODE_VARIABLE = "EBOK_SERVE_DEMO"
+
+
+class RequestIdMiddleware:
+    """Gives each request an id, echoed in X-Request-ID and quoted in logs and masked errors."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request_id = uuid.uuid4().hex[:16]
+        scope.setdefault("state", {})["request_id"] = request_id
+
+        async def send_with_id(message):  # type: ignore[no-untyped-def]
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                headers.append((b"x-request-id", request_id.encode()))
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, send_with_id)
+
+
+async def healthz(request: Request) -> JSONResponse:
+    try:
+        await connections.get("default").execute_query("SELECT 1")
+    except Exception:
+        log.exception("health check: database unreachable")
+        return JSONResponse({"status": "unavailable", "database": "unreachable"}, status_code=503)
+    return JSONResponse({"status": "ok", "database": "ok"})
+
+
+def _page_routes() -> list[BaseRoute]:
+    from web.pages import routes as page_routes
+
+    return page_routes()
+
+
+def create_app(
+    settings: Settings | None = None,
+    clock: Clock | None = None,
+    *,
+    manage_database: bool = True,
+) -> Starlette:
+    """The app. Tests pass their own settings and clock and open the database themselves."""
+    settings = settings or load_settings()
+    clock = clock or clock_from_settings(settings.clock, env=settings.env, demo=False)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        if manage_database:
+            await migrate_database(settings.database_url)
+            await open_database(settings.database_url)
+        try:
+            yield
+        finally:
+            if manage_database:
+                await close_database()
+
+    graphql = GraphQLEndpoint(
+        schema,
+        graphql_ide="graphiql" if not settings.is_production else None,
+        multipart_uploads_enabled=True,
+    )
+    routes: list[BaseRoute] = [
+        Route("/healthz", healthz),
+        Route("/graphql", graphql, methods=["GET", "POST"]),
+        Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
+        *_page_routes(),
+    ]
+    from web.auth import AuthMiddleware
+    from web.errors import exception_handlers
+    from web.security import SecurityHeadersMiddleware
+
+    app = Starlette(
+        routes=routes,
+        middleware=[
+            Middleware(RequestIdMiddleware),
+            Middleware(SecurityHeadersMiddleware),
+            Middleware(AuthMiddleware, settings=settings, clock=clock),
+        ],
+        exception_handlers=exception_handlers(),
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.clock = clock
+    return app
+
+
+def app_from_environment() -> Starlette:
+    """Factory for uvicorn workers: configuration from the environment alone."""
+    import os
+
+    settings = load_settings()
+    demo = os.environ.get(DEMO_MODE_VARIABLE) == "1"
+    clock = clock_from_settings(settings.clock, env=settings.env, demo=demo)
+    return create_app(settings, clock)

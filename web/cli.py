@@ -1,0 +1,147 @@
+"""The `ebok` command: serve, migrate, demo, schema."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+from collections.abc import Sequence
+
+from models.settings import ConfigurationError, Settings, load_settings
+
+log = logging.getLogger("ebok")
+
+
+def _demo_settings() -> Settings:
+    """Demo data is for trying eBOK out, never for a production database.
+
+    With --demo and no EBOK_ENV the process runs as `development`; an explicit
+    EBOK_ENV=production is refused, so demo passwords cannot reach production.
+    """
+    if os.environ.get("EBOK_ENV", "") == "production":
+        raise ConfigurationError("demo data is refused with EBOK_ENV=production")
+    os.environ.setdefault("EBOK_ENV", "development")
+    return load_settings()
+
+
+async def _migrate(settings: Settings) -> None:
+    from models.services.database import close_database, migrate_database
+
+    await migrate_database(settings.database_url)
+    await close_database()
+
+
+async def _seed_demo(settings: Settings) -> bool:
+    from models.clock import clock_from_settings
+    from models.services.database import close_database, migrate_database, open_database
+    from models.services.demo import seed_demo
+
+    clock = clock_from_settings(settings.clock, env=settings.env, demo=True)
+    await migrate_database(settings.database_url)
+    await close_database()
+    await open_database(settings.database_url)
+    try:
+        return await seed_demo(clock, settings.utility)
+    finally:
+        await close_database()
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from web.app import DEMO_MODE_VARIABLE
+
+    if args.demo:
+        settings = _demo_settings()
+        seeded = asyncio.run(_seed_demo(settings))
+        log.info("demo data %s", "seeded" if seeded else "already present")
+        os.environ[DEMO_MODE_VARIABLE] = "1"
+    else:
+        settings = load_settings()
+        # Refuse a shifted clock before starting anything.
+        from models.clock import clock_from_settings
+
+        clock_from_settings(settings.clock, env=settings.env, demo=False)
+        asyncio.run(_migrate(settings))
+    log.info("eBOK at http://%s:%s (%s)", args.host, args.port, settings.env)
+    uvicorn.run(
+        "web.app:app_from_environment",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        proxy_headers=False,
+        log_level="info",
+    )
+    return 0
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    asyncio.run(_migrate(settings))
+    print("migrations applied")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    settings = _demo_settings()
+    seeded = asyncio.run(_seed_demo(settings))
+    print("demo data seeded" if seeded else "the database is not empty: demo data not seeded")
+    return 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from schema import schema
+
+    sys.stdout.write(schema.as_str() + "\n")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ebok", description="eBOK, the water utility's customer service office"
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="run the web service (migrates first)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument(
+        "--demo", action="store_true", help="seed the demo data into an empty database"
+    )
+    serve.add_argument(
+        "--no-worker",
+        action="store_true",
+        help="do not run e-mail sending and scheduled jobs in this process",
+    )
+    serve.set_defaults(handler=cmd_serve)
+
+    commands.add_parser("migrate", help="apply database migrations").set_defaults(
+        handler=cmd_migrate
+    )
+    commands.add_parser("demo", help="seed the demo data into an empty database").set_defaults(
+        handler=cmd_demo
+    )
+    commands.add_parser("schema", help="print the GraphQL schema (SDL)").set_defaults(
+        handler=cmd_schema
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.handler(args))
+    except ConfigurationError as exc:
+        print(f"ebok: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
