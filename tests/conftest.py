@@ -6,16 +6,22 @@ database per pytest-xdist worker so the workers never share rows.
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import AsyncIterator, Iterator
 from datetime import datetime
 from pathlib import Path
 
+import httpx
 import pytest
 from tortoise import Tortoise, connections
 
 from models.clock import WARSAW, Clock
 from models.services.database import migrate_database, open_database
+from models.services.demo import seed_demo
+from models.settings import Settings
+from tests.support import Api, StatementCounter
+from web.app import create_app
 
 # The calendar every test sees unless it moves the clock: a Saturday in November,
 # so the reading window (25th–30th) is still ahead.
@@ -94,3 +100,42 @@ async def db(database_url: str, database_kind: str) -> AsyncIterator[str]:
 @pytest.fixture
 def clock() -> Iterator[Clock]:
     yield Clock(TEST_NOW, frozen=True)
+
+
+@pytest.fixture
+def settings(db: str) -> Settings:
+    return Settings(database_url=db, secret_key="test-secret", env="test")
+
+
+@pytest.fixture
+async def demo(db: str, clock: Clock, settings: Settings) -> None:
+    """The demo data, seeded as `ebok demo` would at the test clock's date."""
+    assert await seed_demo(clock, settings.utility)
+
+
+@pytest.fixture
+def api(settings: Settings, clock: Clock) -> Api:
+    return Api(settings, clock)
+
+
+@pytest.fixture
+async def http(settings: Settings, clock: Clock) -> AsyncIterator[httpx.AsyncClient]:
+    """The whole ASGI app (middleware, routes) over an in-process transport."""
+    app = create_app(settings, clock, manage_database=False)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        yield client
+
+
+@pytest.fixture
+def sql_statements() -> Iterator[StatementCounter]:
+    logger = logging.getLogger("tortoise.db_client")
+    counter = StatementCounter()
+    previous = logger.level
+    logger.setLevel(logging.DEBUG)
+    logger.addHandler(counter)
+    try:
+        yield counter
+    finally:
+        logger.removeHandler(counter)
+        logger.setLevel(previous)

@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from resolvers import public
-from tests.api.conftest import Api
+from tests.support import Api
 
 
 async def test_too_deep_a_query_is_refused(api: Api) -> None:

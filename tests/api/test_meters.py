@@ -10,7 +10,7 @@ import pytest
 from models.clock import WARSAW, Clock
 from models.enums import ReadingSource
 from models.orm import Account, Meter, Reading
-from tests.api.conftest import Api
+from tests.support import Api
 
 pytestmark = pytest.mark.usefixtures("demo")
 

@@ -19,7 +19,7 @@ from models.orm import (
     PaymentAllocation,
     Reading,
 )
-from tests.api.conftest import Api, StatementCounter
+from tests.support import Api, StatementCounter
 
 pytestmark = pytest.mark.usefixtures("demo")
 

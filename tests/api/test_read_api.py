@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import date
 from decimal import Decimal
 
 import pytest
 
-from tests.api.conftest import Api
+from tests.support import Api
 
 pytestmark = pytest.mark.usefixtures("demo")
 
@@ -181,7 +182,7 @@ async def test_invoice_filters_and_cursor_pagination(api: Api) -> None:
             break
         after = page["pageInfo"]["endCursor"]
     assert len(seen) == len(set(seen)) == page["totalCount"]
-    overdue = (await api.data(query, {"n": "100001", "status": "OVERDUE"}, as_user="jan.kowalski"))
+    overdue = await api.data(query, {"n": "100001", "status": "OVERDUE"}, as_user="jan.kowalski")
     assert [e["node"]["status"] for e in overdue["account"]["invoices"]["edges"]] == ["OVERDUE"]
     dated = await api.data(
         query, {"n": "100001", "from": "2026-01-01", "to": "2026-06-30"}, as_user="jan.kowalski"
@@ -192,7 +193,7 @@ async def test_invoice_filters_and_cursor_pagination(api: Api) -> None:
 
 @pytest.mark.parametrize("first", [0, 101, -1])
 async def test_page_size_outside_1_to_100_is_bad_request(api: Api, first: int) -> None:
-    query = "query P($f: Int) { account(number: \"100001\") { invoices(first: $f) { totalCount } } }"
+    query = 'query P($f: Int) { account(number: "100001") { invoices(first: $f) { totalCount } } }'
     result = await api.run(query, {"f": first}, as_user="jan.kowalski")
     assert result.codes == ["BAD_REQUEST"]
 
@@ -241,7 +242,7 @@ async def test_reading_consumption_is_rollover_aware(api: Api) -> None:
     # Newest first: a value lower than the one before it (in time) is a rollover.
     wrapped = [
         (newer, older)
-        for newer, older in zip(readings, readings[1:], strict=False)
+        for newer, older in itertools.pairwise(readings)
         if Decimal(newer["value"]) < Decimal(older["value"])
     ]
     assert wrapped, "the demo's main meter rolls over"

@@ -9,7 +9,7 @@ import pytest
 
 from models.clock import Clock
 from models.rules.totp import totp_at
-from tests.api.conftest import Api
+from tests.support import Api
 
 pytestmark = pytest.mark.usefixtures("demo")
 
@@ -25,7 +25,9 @@ REFRESH = """mutation Refresh($r: String!) {
 
 async def _post(http: httpx.AsyncClient, query: str, variables: dict, token: str | None = None):
     headers = {"authorization": f"Bearer {token}"} if token else {}
-    response = await http.post("/graphql", json={"query": query, "variables": variables}, headers=headers)
+    response = await http.post(
+        "/graphql", json={"query": query, "variables": variables}, headers=headers
+    )
     assert response.status_code == 200
     return response.json()
 

@@ -31,7 +31,8 @@ def _after_sign_in(request: Request) -> str:
 async def login_page(request: Request) -> Response:
     if request.state.viewer is not None:
         return RedirectResponse("/konto", status_code=303)
-    return render(request, LOGIN_TEMPLATE, {"values": {}, "errors": FormErrors()})
+    context = {"values": {}, "errors": FormErrors(), "show_otp": False}
+    return render(request, LOGIN_TEMPLATE, context)
 
 
 async def login_submit(request: Request) -> Response:

@@ -1,33 +1,17 @@
-"""Calling the schema as partner apps and pages do, on a real database with the demo data."""
+"""Helpers for calling the schema and counting SQL in tests."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from typing import Any
-
-import httpx
-import pytest
 
 from models.clock import Clock
 from models.enums import Scope
 from models.orm import User
-from models.services.demo import seed_demo
 from models.settings import Settings
 from resolvers.context import Context
 from schema import schema
-from web.app import create_app
-
-
-@pytest.fixture
-def settings(db: str) -> Settings:
-    return Settings(database_url=db, secret_key="test-secret", env="test")
-
-
-@pytest.fixture
-async def demo(db: str, clock: Clock, settings: Settings) -> None:
-    assert await seed_demo(clock, settings.utility)
 
 
 @dataclass
@@ -74,20 +58,6 @@ class Api:
         return result.data
 
 
-@pytest.fixture
-def api(settings: Settings, clock: Clock) -> Api:
-    return Api(settings, clock)
-
-
-@pytest.fixture
-async def http(settings: Settings, clock: Clock) -> AsyncIterator[httpx.AsyncClient]:
-    """The whole ASGI app (middleware, routes) over an in-process transport."""
-    app = create_app(settings, clock, manage_database=False)
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
-        yield client
-
-
 class StatementCounter(logging.Handler):
     """Counts SQL statements as Tortoise's database client logs them."""
 
@@ -97,17 +67,3 @@ class StatementCounter(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         self.statements.append(record.getMessage())
-
-
-@pytest.fixture
-def sql_statements() -> Iterator[StatementCounter]:
-    logger = logging.getLogger("tortoise.db_client")
-    counter = StatementCounter()
-    previous = logger.level
-    logger.setLevel(logging.DEBUG)
-    logger.addHandler(counter)
-    try:
-        yield counter
-    finally:
-        logger.removeHandler(counter)
-        logger.setLevel(previous)

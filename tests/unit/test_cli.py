@@ -1,0 +1,62 @@
+"""The `ebok` command as an operator runs it."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+EBOK = [sys.executable, "-m", "web.cli"]
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _run(args: list[str], cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("EBOK_")}
+    environment.update(env)
+    environment["PYTHONPATH"] = str(ROOT)
+    return subprocess.run(
+        EBOK + args, cwd=cwd, env=environment, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_schema_prints_the_sdl(tmp_path: Path) -> None:
+    result = _run(["schema"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "type Account implements Node" in result.stdout
+    assert "issueToken(input: IssueTokenInput!): IssueTokenPayload!" in result.stdout
+
+
+def test_migrate_creates_the_default_sqlite_database_under_var(tmp_path: Path) -> None:
+    result = _run(["migrate"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    database = tmp_path / "var" / "ebok.sqlite3"
+    tables = {row[0] for row in sqlite3.connect(database).execute("select name from sqlite_master")}
+    assert {"accounts", "invoices", "readings", "payments", "email_outbox", "audit_log"} <= tables
+    again = _run(["migrate"], tmp_path)
+    assert again.returncode == 0, again.stderr
+
+
+def test_demo_seeds_once_at_the_given_clock(tmp_path: Path) -> None:
+    first = _run(["demo"], tmp_path, EBOK_CLOCK="2026-11-21T10:00")
+    assert first.returncode == 0, first.stderr
+    assert "seeded" in first.stdout
+    second = _run(["demo"], tmp_path, EBOK_CLOCK="2026-11-21T10:00")
+    assert "not empty" in second.stdout
+    connection = sqlite3.connect(tmp_path / "var" / "ebok.sqlite3")
+    numbers = {row[0] for row in connection.execute("select number from accounts")}
+    assert {"100001", "100002", "100003"} <= numbers
+
+
+def test_demo_data_is_refused_in_production(tmp_path: Path) -> None:
+    result = _run(["demo"], tmp_path, EBOK_ENV="production")
+    assert result.returncode == 2
+    assert "production" in result.stderr
+    assert not (tmp_path / "var" / "ebok.sqlite3").exists()
+
+
+def test_a_shifted_clock_is_refused_outside_demo_and_test(tmp_path: Path) -> None:
+    result = _run(["serve", "--port", "1"], tmp_path, EBOK_CLOCK="2026-11-21T10:00")
+    assert result.returncode == 2
+    assert "EBOK_CLOCK" in result.stderr

@@ -1,0 +1,102 @@
+"""Signing in to the pages: server-side sessions, fresh ids, CSRF on every post."""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+import pytest
+
+from models.orm import Session
+from web.auth import SESSION_COOKIE
+
+pytestmark = pytest.mark.usefixtures("demo")
+
+
+def _csrf(html: str) -> str:
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match, "every form carries a CSRF token"
+    return match.group(1)
+
+
+async def _sign_in(http: httpx.AsyncClient, password: str = "Woda-Demo-2026!") -> httpx.Response:
+    page = await http.get("/login")
+    assert page.status_code == 200
+    return await http.post(
+        "/login",
+        data={"login": "jan.kowalski", "password": password, "csrf_token": _csrf(page.text)},
+    )
+
+
+async def test_signing_in_starts_a_session_in_an_httponly_samesite_cookie(
+    http: httpx.AsyncClient,
+) -> None:
+    response = await _sign_in(http)
+    assert response.status_code == 303
+    assert response.headers["location"] == "/konto"
+    cookie = next(h for h in response.headers.get_list("set-cookie") if SESSION_COOKIE in h)
+    assert "HttpOnly" in cookie and "SameSite=lax" in cookie
+    key = http.cookies[SESSION_COOKIE]
+    assert await Session.filter(user__login="jan.kowalski").count() == 1
+    # Only a hash of the id is stored: the cookie value is nowhere in the table.
+    assert not await Session.filter(key_hash=key).exists()
+
+
+async def test_a_wrong_password_re_renders_the_form_with_the_error(http: httpx.AsyncClient) -> None:
+    response = await _sign_in(http, password="wrong")
+    assert response.status_code == 422
+    assert "<title>Błąd:" in response.text
+    assert "Nieprawidłowy login lub hasło." in response.text
+    assert 'value="jan.kowalski"' in response.text
+    assert "wrong" not in response.text
+    assert await Session.all().count() == 0
+
+
+async def test_a_post_without_the_csrf_token_changes_nothing(http: httpx.AsyncClient) -> None:
+    await http.get("/login")
+    response = await http.post(
+        "/login", data={"login": "jan.kowalski", "password": "Woda-Demo-2026!"}
+    )
+    assert response.status_code == 403
+    forged = await http.post(
+        "/login",
+        data={"login": "jan.kowalski", "password": "Woda-Demo-2026!", "csrf_token": "x" * 64},
+    )
+    assert forged.status_code == 403
+    assert await Session.all().count() == 0
+
+
+async def test_each_sign_in_gets_a_new_session_id(http: httpx.AsyncClient) -> None:
+    await _sign_in(http)
+    first = http.cookies[SESSION_COOKIE]
+    # Signing in again from the same browser replaces the session, never reuses it.
+    page = await http.get("/deklaracja-dostepnosci")
+    again = await http.post(
+        "/login",
+        data={
+            "login": "jan.kowalski",
+            "password": "Woda-Demo-2026!",
+            "csrf_token": _csrf(page.text),
+        },
+    )
+    assert again.status_code == 303
+    assert http.cookies[SESSION_COOKIE] != first
+    assert await Session.all().count() == 1  # the old session row is gone
+
+
+async def test_logout_deletes_the_session(http: httpx.AsyncClient) -> None:
+    await _sign_in(http)
+    login_page = await http.get("/deklaracja-dostepnosci")
+    response = await http.post("/logout", data={"csrf_token": _csrf(login_page.text)})
+    assert response.status_code == 303
+    assert await Session.all().count() == 0
+    assert SESSION_COOKIE not in http.cookies
+
+
+async def test_the_session_reaches_graphql_like_a_token_does(http: httpx.AsyncClient) -> None:
+    await _sign_in(http)
+    response = await http.post("/graphql", json={"query": "{ me { login } accounts { number } }"})
+    assert response.json()["data"] == {
+        "me": {"login": "jan.kowalski"},
+        "accounts": [{"number": "100001"}],
+    }
