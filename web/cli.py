@@ -36,14 +36,18 @@ async def _migrate(settings: Settings) -> None:
 async def _seed_demo(settings: Settings) -> bool:
     from models.clock import clock_from_settings
     from models.services.database import close_database, migrate_database, open_database
-    from models.services.demo import seed_demo
+    from models.services.demo import seed_demo, stored_registration_invoice_number
 
     clock = clock_from_settings(settings.clock, env=settings.env, demo=True)
     await migrate_database(settings.database_url)
     await close_database()
     await open_database(settings.database_url)
     try:
-        return await seed_demo(clock, settings.utility)
+        seeded = await seed_demo(clock, settings.utility)
+        number = await stored_registration_invoice_number()
+        if number:
+            print(f"demo: to try registration use account 100002 with invoice {number}")
+        return seeded
     finally:
         await close_database()
 

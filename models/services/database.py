@@ -23,8 +23,13 @@ async def migrate_database(database_url: str) -> None:
 
 
 async def open_database(database_url: str) -> None:
+    """Open the connections for the whole process.
+
+    The global fallback matters under a server: the ASGI lifespan runs in its own
+    task, and without it the requests' tasks would not see the ORM's context.
+    """
     _prepare(database_url)
-    await Tortoise.init(config=tortoise_config(database_url))
+    await Tortoise.init(config=tortoise_config(database_url), _enable_global_fallback=True)
 
 
 async def close_database() -> None:

@@ -1127,3 +1127,14 @@ async def _write_announcements(plans: Sequence[AnnouncementPlan], author: User) 
             for plan in plans
         ]
     )
+
+
+async def stored_registration_invoice_number() -> str | None:
+    """The first invoice of the demo account without a user, as the database holds it
+    (the database may have been seeded on another date than today)."""
+    invoice = (
+        await Invoice.filter(account__number=data.KATARZYNA_WISNIEWSKA.number)
+        .order_by("issued_on", "id")
+        .first()
+    )
+    return invoice.number if invoice else None
