@@ -63,18 +63,18 @@ async def refresh_access_token(refresh_token: str, clock: Clock) -> IssuedToken:
     """Trade a refresh token for a new pair; the old pair stops working at once."""
     now = clock.now()
     async with in_transaction():
-        old = (
-            await ApiToken.filter(refresh_hash=secret_hash(refresh_token), revoked_at__isnull=True)
-            .select_for_update()
-            .select_related("user")
-            .first()
-        )
+        old = await ApiToken.get_or_none(
+            refresh_hash=secret_hash(refresh_token), revoked_at__isnull=True
+        ).select_related("user")
         if old is None or not old.user.is_active:
             raise RefreshRefused(expired=False)
         if old.refresh_expires_at is None or old.refresh_expires_at <= now:
             raise RefreshRefused(expired=True)
-        old.revoked_at = now
-        await old.save(update_fields=["revoked_at"])
+        # Retire it only if nobody else did meanwhile: of two requests racing with the
+        # same refresh token, exactly one changes the row and gets a new pair.
+        retired = await ApiToken.filter(id=old.id, revoked_at__isnull=True).update(revoked_at=now)
+        if retired != 1:
+            raise RefreshRefused(expired=False)
         return await issue_access_token(old.user, clock)
 
 
