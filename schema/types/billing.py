@@ -151,6 +151,13 @@ class Invoice(relay.Node):
         rows = await info.context.loaders.readings_by_invoice.load(self.id)
         return [Reading.from_row(r) for r in rows]
 
+    @strawberry.field(description="for a correction: the invoice it corrects")
+    async def corrected_invoice(self, info: strawberry.Info[Context]) -> Invoice | None:
+        if self.row.corrects_id is None:
+            return None
+        row = await info.context.loaders.invoices_by_id.load(self.row.corrects_id)
+        return Invoice.from_row(row) if row else None
+
     @strawberry.field(description="the corrections issued against this invoice")
     async def corrections(self, info: strawberry.Info[Context]) -> list[Invoice]:
         rows = await info.context.loaders.corrections_by_invoice.load(self.id)
