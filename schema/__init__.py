@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import strawberry
 from strawberry.extensions import (
-    MaxAliasesLimiter,
+    AddValidationRules,
     MaxTokensLimiter,
     ParserCache,
-    QueryDepthLimiter,
     ValidationCache,
 )
+from strawberry.extensions.max_aliases import create_validator as alias_limit_rule
+from strawberry.extensions.query_depth_limiter import create_validator as depth_limit_rule
 
 from schema.extensions import ErrorPolicy
 from schema.mutation import Mutation
@@ -34,6 +35,13 @@ MAX_TOKENS = 2000
 # Bounded caches: a hostile client sending endless distinct queries cannot grow them.
 CACHE_SIZE = 256
 
+# The limit rules are made once: the validation cache is keyed by the rule classes,
+# and limiter extensions built per request would make new classes (and miss) each time.
+LIMIT_RULES = [
+    depth_limit_rule(max_depth=MAX_DEPTH, should_ignore=None),
+    alias_limit_rule(max_alias_count=MAX_ALIASES),
+]
+
 # Every Node type, so the schema lists them even before a field returns them.
 NODE_TYPES = [
     Account,
@@ -54,6 +62,7 @@ NODE_TYPES = [
     User,
 ]
 
+
 class Schema(strawberry.Schema):
     def process_errors(self, errors, execution_context=None):  # type: ignore[no-untyped-def]
         """ErrorPolicy logs what deserves it; a client's typo is not a server error."""
@@ -67,8 +76,7 @@ schema = Schema(
         ErrorPolicy,
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
         lambda: ParserCache(maxsize=CACHE_SIZE),
-        lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
-        lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+        lambda: AddValidationRules(LIMIT_RULES),
         lambda: ValidationCache(maxsize=CACHE_SIZE),
     ],
 )
