@@ -31,6 +31,9 @@ class UtilitySettings:
     postal_code: str = "00-950"
     city: str = "Dąbrowa Wielka"
     phone: str = "+48 22 123 45 67"
+    email: str = "bok@wodociagi-dabrowa.example"
+    accessibility_email: str = "dostepnosc@wodociagi-dabrowa.example"
+    dpo_email: str = "iod@wodociagi-dabrowa.example"
     emergency_phone: str = "994"
     bank_branch: str = "10901014"
     reading_window_opens_on_day: int = 25

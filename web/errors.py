@@ -31,9 +31,11 @@ async def http_error(request: Request, exc: Exception) -> Response:
             {"errors": [{"message": exc.detail, "extensions": {"code": "BAD_REQUEST"}}]},
             status_code=exc.status_code,
         )
-    from web.rendering import render
+    from web.rendering import is_fragment_request, render
 
     template = "errors/404.html" if exc.status_code == 404 else "errors/error.html"
+    # An htmx request aimed at a small target gets the error page as the whole body.
+    retarget = {"HX-Retarget": "body", "HX-Reswap": "innerHTML"}
     return render(
         request,
         template,
@@ -43,6 +45,7 @@ async def http_error(request: Request, exc: Exception) -> Response:
             "detail": exc.detail if exc.status_code != 404 else None,
         },
         status_code=exc.status_code,
+        headers=retarget if is_fragment_request(request) else None,
     )
 
 

@@ -7,12 +7,26 @@ from typing import Any
 import orjson
 from cross_web import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
 
 from resolvers.context import Context
 from web.gql import build_context
+
+# GraphiQL (never in production) is Strawberry's page: inline scripts and styles and
+# the GraphiQL bundle from its CDN. Only that page gets this looser policy.
+GRAPHIQL_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self' 'unsafe-inline' https://unpkg.com",
+        "style-src 'self' 'unsafe-inline' https://unpkg.com",
+        "font-src 'self' data: https://unpkg.com",
+        "img-src 'self' data: https://unpkg.com",
+        "connect-src 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
 
 
 def _error_body(message: str, code: str) -> dict[str, Any]:
@@ -33,6 +47,11 @@ class GraphQLEndpoint(GraphQL):
             code = "BAD_REQUEST" if exc.status_code < 500 else "INTERNAL"
             response = JSONResponse(_error_body(exc.reason, code), status_code=exc.status_code)
         await response(scope, receive, send)
+
+    async def render_graphql_ide(self, request: Request) -> Response:  # type: ignore[override]
+        return HTMLResponse(
+            self.graphql_ide_html, headers={"Content-Security-Policy": GRAPHIQL_POLICY}
+        )
 
     async def get_context(self, request: Request, response: Response) -> Context:  # type: ignore[override]
         return build_context(request, response)

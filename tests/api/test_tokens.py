@@ -86,4 +86,3 @@ async def test_staff_need_the_one_time_code(api: Api, clock: Clock) -> None:
     code = totp_at("JBSWY3DPEHPK3PXP", clock.now())
     ok = (await api.data(ISSUE, {**variables, "otp": code}))["issueToken"]
     assert ok["errors"] == [] and ok["token"]
-

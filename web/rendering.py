@@ -1,0 +1,361 @@
+"""The Jinja2 environment, the Polish display filters and `render()` for every page.
+
+Every page goes through `render()`, so the things each page needs (the viewer, the
+display preferences, the CSRF token, the utility's name) and the response headers
+that keep htmx fragments and private pages out of shared caches are decided once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import UTC, date, datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import jinja2
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+
+from models.clock import WARSAW
+from models.rules.money import NBSP, format_decimal_pl, format_pln
+from models.settings import UtilitySettings
+from web.preferences import read_preferences
+
+__all__ = [
+    "MONTHS_PL",
+    "date_pl",
+    "datetime_pl",
+    "field_error",
+    "is_fragment_request",
+    "money",
+    "month_pl",
+    "render",
+    "render_block",
+    "templates",
+    "url_with",
+    "utility_settings",
+    "volume",
+]
+
+TEMPLATE_DIR = Path(__file__).parent / "templates"
+
+# Every response may differ by these request headers: htmx asks for a fragment with
+# HX-Request, a boosted navigation or a history restore needs the whole page, and the
+# display preferences come from cookies. Caches must key on all of them.
+VARY = "HX-Request, HX-Boosted, HX-History-Restore-Request, Cookie"
+
+_DEFAULT_UTILITY = UtilitySettings()
+
+# Nominative month names ("listopad 2026"), as a month heading or a billing period
+# reads in Polish. English will come from Babel together with the catalogues.
+MONTHS_PL = (
+    "styczeń",
+    "luty",
+    "marzec",
+    "kwiecień",
+    "maj",
+    "czerwiec",
+    "lipiec",
+    "sierpień",
+    "wrzesień",
+    "październik",
+    "listopad",
+    "grudzień",
+)
+
+
+# --- filters -------------------------------------------------------------------------
+
+
+def _to_decimal(value: Any) -> Decimal | None:
+    """Accept what the GraphQL layer hands over: Decimal, a numeric string, an int, or a
+    Money object/dict with an `amount`. Floats go through `str` so 0.1 stays 0.1."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, Mapping):
+        value = value.get("amount")
+    elif not isinstance(value, str | int | float | Decimal) and hasattr(value, "amount"):
+        value = value.amount
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, bool):
+        raise TypeError("a boolean is not an amount")
+    try:
+        return Decimal(str(value).strip())
+    except InvalidOperation as exc:
+        raise ValueError(f"not a number: {value!r}") from exc
+
+
+def money(value: Any) -> str:
+    """`Decimal("1234.5")` or `"1234.5"` -> "1 234,50 zł" (no-break spaces); None -> ""."""
+    amount = _to_decimal(value)
+    return "" if amount is None else format_pln(amount)
+
+
+def volume(value: Any, places: int | None = 3) -> str:
+    """Cubic metres: "12,345 m³". Three decimals by default, as meters are read."""
+    amount = _to_decimal(value)
+    return "" if amount is None else format_decimal_pl(amount, places) + NBSP + "m³"
+
+
+def _to_datetime(value: Any) -> datetime | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value.strip())
+    if isinstance(value, datetime):
+        # Naive values come from storage, which keeps UTC.
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    raise TypeError(f"not a date-time: {value!r}")
+
+
+def _to_date(value: Any) -> date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        # A moment belongs to the Warsaw calendar day on which it happened.
+        return value.astimezone(WARSAW).date() if value.tzinfo else value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        if len(text) == 10:
+            return date.fromisoformat(text)
+        return _to_date(datetime.fromisoformat(text))
+    raise TypeError(f"not a date: {value!r}")
+
+
+def date_pl(value: Any) -> str:
+    """date or ISO string -> "21.11.2026"; None -> ""."""
+    day = _to_date(value)
+    return "" if day is None else day.strftime("%d.%m.%Y")
+
+
+def datetime_pl(value: Any) -> str:
+    """datetime or ISO string (with offset) -> "21.11.2026, 14:05" in Europe/Warsaw."""
+    moment = _to_datetime(value)
+    return "" if moment is None else moment.astimezone(WARSAW).strftime("%d.%m.%Y, %H:%M")
+
+
+def month_pl(value: Any) -> str:
+    """A date, "2026-11" or "2026-11-01" -> "listopad 2026"."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str) and len(value.strip()) == 7:
+        year, month = value.strip().split("-")
+        return f"{MONTHS_PL[int(month) - 1]} {int(year)}"
+    day = _to_date(value)
+    assert day is not None
+    return f"{MONTHS_PL[day.month - 1]} {day.year}"
+
+
+# --- globals -------------------------------------------------------------------------
+
+
+def url_with(base: str, /, **params: Any) -> str:
+    """`base` with the given query parameters set (None removes one), others kept.
+
+    Pagination and filters build their links with it, so a filter survives paging and
+    a stale cursor never does (`url_with(url, after=cursor, before=None)`).
+    """
+    parts = urlsplit(base)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k not in params]
+    query += [(k, str(v)) for k, v in params.items() if v is not None]
+    return urlunsplit(("", "", parts.path or "/", urlencode(query), ""))
+
+
+def field_error(errors: Any, name: str) -> str | None:
+    """The message for one field from whatever a page put in `errors`: a FormErrors, a
+    dict field->message, or a list of {field, message}."""
+    if not errors:
+        return None
+    if isinstance(errors, Mapping) or hasattr(errors, "get"):
+        message = errors.get(name)
+        return str(message) if message else None
+    if isinstance(errors, Iterable):
+        for item in errors:
+            if isinstance(item, Mapping) and item.get("field") == name:
+                return str(item.get("message", ""))
+    return None
+
+
+def option_item(option: Any) -> dict[str, Any]:
+    """A select/radio/checkbox option as {value, text, hint} from a pair, dict or string."""
+    if isinstance(option, Mapping):
+        return {
+            "value": option["value"],
+            "text": option.get("text", option["value"]),
+            "hint": option.get("hint"),
+        }
+    if isinstance(option, tuple | list):
+        return {
+            "value": option[0],
+            "text": option[1],
+            "hint": option[2] if len(option) > 2 else None,
+        }
+    return {"value": option, "text": option, "hint": None}
+
+
+def iso_date(value: Any) -> str:
+    """A date for `<input type=date>`: "2026-11-21"; text that is not a date stays as typed,
+    so a person's wrong input is shown back to them unchanged."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, date | datetime):
+        day = _to_date(value)
+        return day.isoformat() if day else ""
+    return str(value)
+
+
+def _summary(errors: Any) -> list[dict[str, str | None]]:
+    """Normalise `errors` for the error summary: [{field, message, href}] in order."""
+    if not errors:
+        return []
+    if hasattr(errors, "summary"):
+        return list(errors.summary())
+    if isinstance(errors, Mapping):
+        items: Iterable[Any] = [{"field": k, "message": v} for k, v in errors.items()]
+    else:
+        items = errors
+    result: list[dict[str, str | None]] = []
+    for item in items:
+        field = item.get("field") or None
+        result.append(
+            {
+                "field": field,
+                "message": str(item["message"]),
+                "href": f"#{field}" if field else None,
+            }
+        )
+    return result
+
+
+# --- the environment -----------------------------------------------------------------
+
+templates = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(TEMPLATE_DIR),
+    autoescape=jinja2.select_autoescape(enabled_extensions=("html",), default_for_string=True),
+    trim_blocks=True,
+    lstrip_blocks=True,
+    extensions=["jinja2.ext.i18n"],
+    # A typo in a template should fail a test, not print an empty string to a customer.
+    undefined=jinja2.StrictUndefined,
+)
+# Polish is the source language: untranslated strings are the Polish text itself.
+# New-style gettext escapes and formats (`_("%(n)s faktur", n=3)`) safely.
+templates.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
+# `{% trans %}` blocks collapse their whitespace, so catalogue entries are one line each.
+templates.policies["ext.i18n.trimmed"] = True
+templates.filters.update(
+    money=money,
+    volume=volume,
+    date_pl=date_pl,
+    datetime_pl=datetime_pl,
+    month_pl=month_pl,
+)
+templates.globals.update(
+    url_with=url_with,
+    field_error=field_error,
+    error_summary_items=_summary,
+    option_item=option_item,
+    iso_date=iso_date,
+)
+
+
+# --- rendering -----------------------------------------------------------------------
+
+
+def is_fragment_request(request: Request) -> bool:
+    """True when htmx asks for part of a page (an `hx-get`/`hx-post` with a target).
+
+    Boosted navigations swap the whole body and history restores rebuild it, so both
+    need the full page even though they carry HX-Request too.
+    """
+    headers = request.headers
+    return (
+        headers.get("hx-request") == "true"
+        and headers.get("hx-boosted") != "true"
+        and headers.get("hx-history-restore-request") != "true"
+    )
+
+
+def render_block(template: jinja2.Template, block: str, context: Mapping[str, Any]) -> str:
+    """Render one named block of `template` with the context a full render would give it."""
+    if block not in template.blocks:
+        raise KeyError(f"template {template.name!r} has no block {block!r}")
+    ctx = template.new_context(dict(context))
+    try:
+        # Run the template's top-level code (its `{% import %}`s and `{% set %}`s) up to
+        # its first output, so the block sees the names a full render would give it.
+        # In a child template that first output is the parent's opening text.
+        root = template.root_render_func(ctx)
+        try:
+            next(root, None)
+        finally:
+            root.close()
+        return templates.concat(template.blocks[block](ctx))  # type: ignore[attr-defined]
+    except Exception:
+        templates.handle_exception()
+        raise  # handle_exception always raises; this keeps type checkers content
+
+
+def utility_settings(request: Request) -> Any:
+    """The utility's facts: the app's settings when it has them, else the defaults."""
+    settings = getattr(request.app.state, "settings", None) if "app" in request.scope else None
+    return getattr(settings, "utility", None) or _DEFAULT_UTILITY
+
+
+def base_context(request: Request) -> dict[str, Any]:
+    """What every template may rely on, whatever the page adds."""
+    state = request.state
+    query = request.url.query
+    return {
+        "request": request,
+        "prefs": read_preferences(request),
+        "csrf_token": getattr(state, "csrf_token", ""),
+        "viewer": getattr(state, "viewer", None),
+        "current_path": request.url.path + ("?" + query if query else ""),
+        "utility": utility_settings(request),
+        "lang": "pl",
+        "errors": None,
+        "form_errors": None,
+        "values": {},
+    }
+
+
+def render(
+    request: Request,
+    template_name: str,
+    context: dict[str, Any] | None = None,
+    *,
+    status_code: int = 200,
+    block: str | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> HTMLResponse:
+    """Render a page, or only its `block` when htmx asks for a fragment.
+
+    Without JavaScript, and for boosted navigation, the full page is sent; a targeted
+    htmx request with a `block` gets just that block. The response always says it
+    varies by HX-Request, and pages for a signed-in person are never stored.
+    """
+    ctx = base_context(request)
+    if context:
+        ctx.update(context)
+    template = templates.get_template(template_name)
+    if block is not None and is_fragment_request(request):
+        body = render_block(template, block, ctx)
+    else:
+        body = template.render(ctx)
+    response = HTMLResponse(body, status_code=status_code)
+    response.headers["Vary"] = VARY
+    if ctx.get("viewer") is not None:
+        response.headers["Cache-Control"] = "no-store"
+    else:
+        # The page carries a CSRF token and the preference classes: revalidate every time.
+        response.headers["Cache-Control"] = "private, no-cache"
+    if headers:
+        for name, value in headers.items():
+            response.headers[name] = value
+    return response
