@@ -7,6 +7,16 @@ from starlette.routing import BaseRoute
 
 def routes() -> list[BaseRoute]:
     from web import preferences
-    from web.pages import public, signin
+    from web.pages import dashboard, home, invoices, ledger, payments, public, readings, signin
 
-    return [*signin.routes, *preferences.routes, *public.routes]
+    return [
+        *home.routes,
+        *signin.routes,
+        *dashboard.routes,
+        *invoices.routes,
+        *readings.routes,
+        *payments.routes,
+        *ledger.routes,
+        *preferences.routes,
+        *public.routes,
+    ]

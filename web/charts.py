@@ -1,0 +1,284 @@
+"""Server-rendered SVG charts: the geometry is computed here, the markup is a Jinja macro.
+
+No JavaScript charting library: the chart must show with JavaScript off, print, and
+scale with its viewBox. This module only turns numbers into coordinates and a few
+summary figures; every word the reader sees is written in the template, so the text
+is translated with the page (web/templates/_macros/chart.html).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+__all__ = [
+    "COMPACT",
+    "WIDE",
+    "BarChart",
+    "ChartLayout",
+    "MonthPoint",
+    "UsageSummary",
+    "build_month_chart",
+    "month_charts",
+    "month_points",
+    "months_back",
+    "nice_step",
+    "summarise",
+]
+
+# Short month names under the bars; the full names come from web.rendering.MONTHS_PL.
+MONTH_ABBREVIATIONS_PL = (
+    "sty",
+    "lut",
+    "mar",
+    "kwi",
+    "maj",
+    "cze",
+    "lip",
+    "sie",
+    "wrz",
+    "paź",
+    "lis",
+    "gru",
+)
+
+
+@dataclass(frozen=True)
+class MonthPoint:
+    """One month of consumption; `volume` is None when the month has no data."""
+
+    month: date
+    volume: Decimal | None
+    estimated: bool = False
+
+
+@dataclass(frozen=True)
+class ChartLayout:
+    """The drawing's own coordinate system (its viewBox) and how dense its labels are."""
+
+    width: int
+    height: int
+    left: int = 44  # room for the value axis' numbers
+    right: int = 8
+    top: int = 24  # room for the unit above the axis
+    bottom: int = 46  # month and year labels
+    label_every: int = 1  # a month label under every n-th bar
+    font_size: int = 13
+
+
+WIDE = ChartLayout(width=720, height=300)
+# A narrow screen gets its own drawing rather than a shrunken wide one, so that its
+# labels stay readable at 320 CSS px: fewer month labels, larger type per pixel.
+COMPACT = ChartLayout(width=340, height=260, left=34, right=14, label_every=3, font_size=12)
+
+
+@dataclass(frozen=True)
+class Bar:
+    x: float
+    y: float
+    width: float
+    height: float
+    point: MonthPoint
+
+
+@dataclass(frozen=True)
+class Tick:
+    y: float
+    value: Decimal
+
+
+@dataclass(frozen=True)
+class AxisLabel:
+    x: float
+    text: str
+
+
+@dataclass(frozen=True)
+class BarChart:
+    layout: ChartLayout
+    bars: list[Bar]
+    ticks: list[Tick]
+    month_labels: list[AxisLabel]
+    year_labels: list[AxisLabel]
+
+    @property
+    def baseline(self) -> float:
+        return float(self.layout.height - self.layout.bottom)
+
+    @property
+    def plot_left(self) -> float:
+        return float(self.layout.left)
+
+    @property
+    def plot_right(self) -> float:
+        return float(self.layout.width - self.layout.right)
+
+
+@dataclass(frozen=True)
+class UsageSummary:
+    """The figures a text summary of the chart needs (the words are the template's)."""
+
+    first: date
+    last: date
+    months: int
+    months_with_data: int
+    total: Decimal
+    average: Decimal | None
+    highest: MonthPoint | None
+    lowest: MonthPoint | None
+    estimated: list[MonthPoint]
+
+
+# --- the months ------------------------------------------------------------------------
+
+
+def months_back(today: date, count: int) -> tuple[date, date]:
+    """The `count` full months before today's month: (first day, last day).
+
+    On 21.11.2026 with 24: (01.11.2024, 31.10.2026). The current month is left out
+    because it has no readings yet.
+    """
+    first_of_this_month = today.replace(day=1)
+    index = first_of_this_month.year * 12 + first_of_this_month.month - 1 - count
+    start = date(index // 12, index % 12 + 1, 1)
+    end = date.fromordinal(first_of_this_month.toordinal() - 1)
+    return start, end
+
+
+def _month_starts(start: date, end: date) -> list[date]:
+    months = []
+    year, month = start.year, start.month
+    while date(year, month, 1) <= end:
+        months.append(date(year, month, 1))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
+
+
+def month_points(rows: Iterable[Mapping[str, Any]], start: date, end: date) -> list[MonthPoint]:
+    """Every month from start to end, filled from the API's ConsumptionPoint rows.
+
+    A month the API does not report stays in the frame with no volume, so that a gap
+    shows as a gap and the bars never shift onto the wrong month label.
+    """
+    by_month: dict[date, Mapping[str, Any]] = {}
+    for row in rows:
+        month = row["month"]
+        key = month if isinstance(month, date) else date.fromisoformat(str(month)[:10])
+        by_month[key.replace(day=1)] = row
+    points = []
+    for month in _month_starts(start, end):
+        row = by_month.get(month)
+        if row is None:
+            points.append(MonthPoint(month, None))
+        else:
+            points.append(MonthPoint(month, Decimal(str(row["volume"])), bool(row["estimated"])))
+    return points
+
+
+# --- the summary -----------------------------------------------------------------------
+
+
+def summarise(points: Sequence[MonthPoint]) -> UsageSummary:
+    with_data = [p for p in points if p.volume is not None]
+    total = sum((p.volume for p in with_data if p.volume is not None), Decimal("0"))
+    average = (total / len(with_data)).quantize(Decimal("0.001")) if with_data else None
+    by_volume = sorted(with_data, key=lambda p: (p.volume, p.month))
+    return UsageSummary(
+        first=points[0].month,
+        last=points[-1].month,
+        months=len(points),
+        months_with_data=len(with_data),
+        total=total,
+        average=average,
+        highest=by_volume[-1] if by_volume else None,
+        lowest=by_volume[0] if by_volume else None,
+        estimated=[p for p in points if p.estimated],
+    )
+
+
+# --- the geometry ----------------------------------------------------------------------
+
+
+def nice_step(maximum: Decimal, max_ticks: int = 5) -> Decimal:
+    """A round tick step (1, 2, 2.5 or 5 times a power of ten) giving at most max_ticks."""
+    if maximum <= 0:
+        return Decimal(1)
+    magnitude = Decimal(10) ** (maximum.adjusted() - 1)
+    while True:
+        for factor in (Decimal(1), Decimal(2), Decimal("2.5"), Decimal(5)):
+            step = factor * magnitude
+            if maximum / step <= max_ticks:
+                return step.normalize()
+        magnitude *= 10
+
+
+def _axis_top(points: Sequence[MonthPoint]) -> tuple[Decimal, Decimal]:
+    """The value at the top of the axis and the tick step, both round numbers."""
+    highest = max((p.volume for p in points if p.volume is not None), default=Decimal(0))
+    step = nice_step(highest)
+    ticks = max(1, math.ceil(highest / step))  # the tallest bar stays inside the axis
+    return step * ticks, step
+
+
+def build_month_chart(points: Sequence[MonthPoint], layout: ChartLayout = WIDE) -> BarChart:
+    """Bars, ticks and labels for one bar per month, in `layout`'s coordinates."""
+    top_value, step = _axis_top(points)
+    plot_height = layout.height - layout.top - layout.bottom
+    plot_width = layout.width - layout.left - layout.right
+    slot = plot_width / max(1, len(points))
+    bar_width = slot * 0.68
+    baseline = layout.height - layout.bottom
+
+    def y_of(value: Decimal) -> float:
+        return baseline - float(value / top_value) * plot_height
+
+    bars = []
+    for index, point in enumerate(points):
+        if point.volume is None:
+            continue
+        x = layout.left + index * slot + (slot - bar_width) / 2
+        y = y_of(point.volume)
+        bars.append(Bar(x=x, y=y, width=bar_width, height=baseline - y, point=point))
+    ticks = []
+    value = Decimal(0)
+    while value <= top_value:
+        ticks.append(Tick(y=y_of(value), value=value))
+        value += step
+    return BarChart(
+        layout, bars, ticks, _month_labels(points, layout, slot), _year_labels(points, layout, slot)
+    )
+
+
+def _month_labels(
+    points: Sequence[MonthPoint], layout: ChartLayout, slot: float
+) -> list[AxisLabel]:
+    # Sparse labels fall on calendar quarters (sty, kwi, lip, paź), whatever the first month.
+    return [
+        AxisLabel(layout.left + (i + 0.5) * slot, MONTH_ABBREVIATIONS_PL[p.month.month - 1])
+        for i, p in enumerate(points)
+        if (p.month.month - 1) % layout.label_every == 0
+    ]
+
+
+def _year_labels(points: Sequence[MonthPoint], layout: ChartLayout, slot: float) -> list[AxisLabel]:
+    """The year under every January, and under the first bar unless a January is so
+    close that the two numbers would overlap."""
+    labels = [
+        AxisLabel(layout.left + (i + 0.5) * slot, str(p.month.year))
+        for i, p in enumerate(points)
+        if p.month.month == 1
+    ]
+    first_x = layout.left + 0.5 * slot
+    min_gap = layout.font_size * 3
+    if points and points[0].month.month != 1 and (not labels or labels[0].x - first_x >= min_gap):
+        labels.insert(0, AxisLabel(first_x, str(points[0].month.year)))
+    return labels
+
+
+def month_charts(points: Sequence[MonthPoint]) -> dict[str, BarChart]:
+    """The wide drawing and the one for narrow screens (CSS shows one of them)."""
+    return {"wide": build_month_chart(points, WIDE), "compact": build_month_chart(points, COMPACT)}

@@ -1,0 +1,81 @@
+"""`/`: the public home page (sign-in, failure report, tariff, reading window, news)."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from models.rules.money import to_grosz
+from web.gql import OperationFailed, run_operation
+from web.rendering import render
+
+log = logging.getLogger(__name__)
+
+# Kinds that disturb the supply: shown first, under their own heading and label.
+DISRUPTIONS = ("FAILURE", "PLANNED_OUTAGE")
+
+
+@dataclass(frozen=True)
+class Price:
+    """One row of the price list: the net price and, as a hint, the gross one."""
+
+    service: str
+    net: Decimal
+    gross: Decimal
+
+
+def gross(net: Decimal, vat_rate: Decimal) -> Decimal:
+    """A unit price with VAT, rounded to grosze as an invoice line would be."""
+    return net + to_grosz(net * vat_rate / 100)
+
+
+def price_list(tariff: dict[str, Any]) -> list[Price]:
+    rate = Decimal(str(tariff["vatRate"]))
+    services = (
+        ("WATER", tariff["waterPrice"]),
+        ("SEWAGE", tariff["sewagePrice"]),
+        ("SUBSCRIPTION", tariff["subscriptionFee"]),
+    )
+    return [
+        Price(service, Decimal(money["amount"]), gross(Decimal(money["amount"]), rate))
+        for service, money in services
+    ]
+
+
+def split_announcements(
+    announcements: list[dict[str, Any]],
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(failures and planned outages, everything else), each in the API's order."""
+    disruptions = [a for a in announcements if a["kind"] in DISRUPTIONS]
+    others = [a for a in announcements if a["kind"] not in DISRUPTIONS]
+    return disruptions, others
+
+
+async def home(request: Request) -> Response:
+    try:
+        data = await run_operation(request, "HomePage")
+    except OperationFailed:
+        # The public page must still offer sign-in and the failure report when the
+        # price list or the news cannot be read; the cause is in the log.
+        log.exception("home page data unavailable")
+        data = {}
+    disruptions, others = split_announcements(data.get("announcements") or [])
+    tariff = data.get("tariff")
+    context = {
+        "tariff": tariff,
+        "prices": price_list(tariff) if tariff else [],
+        "window": data.get("readingWindow"),
+        "disruptions": disruptions,
+        "news": others,
+        "data_missing": not data,
+    }
+    return render(request, "home/page.html", context)
+
+
+routes: list[BaseRoute] = [Route("/", home, methods=["GET"])]
