@@ -24,8 +24,7 @@ async def read_form(request: Request) -> FormData:
         raise HTTPException(
             status_code=403,
             detail=(
-                "Formularz wygasł lub pochodzi z innej strony. "
-                "Odśwież stronę i spróbuj ponownie."
+                "Formularz wygasł lub pochodzi z innej strony. Odśwież stronę i spróbuj ponownie."
             ),
         )
     return form
