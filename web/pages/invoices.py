@@ -13,18 +13,15 @@ from starlette.routing import BaseRoute, Route
 from models.rules.iban import format_iban
 from models.rules.money import format_decimal_pl
 from web.forms import FormErrors
-from web.gql import OperationFailed
+from web.gql import OperationFailed, run_operation
+from web.pages._account import PageExit, choose_account, customer_page
 from web.pages._billing import (
     CURSOR_PARAM,
     PAGE_SIZE,
     RANGE_TOO_WIDE,
-    PageExit,
-    account_number,
     amount,
-    customer_page,
     date_range,
     page_context,
-    run,
     visible_account,
     without_cursor,
 )
@@ -81,7 +78,9 @@ async def _list_data(
 ) -> dict[str, Any] | None:
     """The page of invoices, or None when the API refuses the range (message added)."""
     try:
-        return await run(request, "InvoiceList", {"konto": konto, "first": PAGE_SIZE, **variables})
+        return await run_operation(
+            request, "InvoiceList", {"konto": konto, "first": PAGE_SIZE, **variables}
+        )
     except OperationFailed as failed:
         if "BAD_REQUEST" not in failed.codes:
             raise
@@ -93,7 +92,7 @@ async def _list_data(
 
 @customer_page
 async def invoice_list(request: Request) -> Response:
-    konto = await account_number(request)
+    konto = (await choose_account(request)).number
     context: dict[str, Any] = {"values": _form_values(request), "account": None}
     if konto is None:
         return render(request, LIST_TEMPLATE, {**context, **page_context(request, None)})
@@ -101,7 +100,7 @@ async def invoice_list(request: Request) -> Response:
     data = None if errors else await _list_data(request, konto, variables, errors)
     if data is None:
         # Bad input: the form again with the messages, and the account for its heading.
-        data = await run(request, "BillingAccountHeading", {"konto": konto})
+        data = await run_operation(request, "BillingAccountHeading", {"konto": konto})
     account = visible_account(data, konto)
     context.update(page_context(request, data), account=account, errors=errors or None)
     status = 422 if errors else 200
@@ -148,7 +147,7 @@ async def invoice_detail(request: Request) -> Response:
     number = request.path_params["number"].strip()
     if not number or number.endswith(DOCUMENT_SUFFIXES):
         raise HTTPException(status_code=404)
-    data = await run(request, "InvoiceDetail", {"number": number})
+    data = await run_operation(request, "InvoiceDetail", {"number": number})
     context: dict[str, Any] = {**page_context(request, data), "account": None, "invoice": None}
     if data["accounts"]:
         account, invoice = _find_invoice(data)

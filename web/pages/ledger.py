@@ -14,16 +14,14 @@ from starlette.routing import BaseRoute, Route
 from models.clock import Clock
 from models.rules.money import ZERO
 from web.forms import FormErrors
-from web.gql import OperationFailed
+from web.gql import OperationFailed, run_operation
+from web.pages._account import choose_account, customer_page
 from web.pages._billing import (
     RANGE_TOO_WIDE,
-    account_number,
     amount,
-    customer_page,
     date_range,
     page_context,
     range_order_message,
-    run,
     visible_account,
 )
 from web.rendering import render
@@ -97,7 +95,7 @@ async def _ledger_data(
 ) -> dict[str, Any] | None:
     variables = {"konto": konto, "from": start.isoformat(), "to": end.isoformat()}
     try:
-        return await run(request, "LedgerPage", variables)
+        return await run_operation(request, "LedgerPage", variables)
     except OperationFailed as failed:
         if "BAD_REQUEST" not in failed.codes:
             raise
@@ -107,7 +105,7 @@ async def _ledger_data(
 
 @customer_page
 async def ledger_page(request: Request) -> Response:
-    konto = await account_number(request)
+    konto = (await choose_account(request)).number
     errors = FormErrors()
     start, end, values = _range(request, errors)
     context: dict[str, Any] = {"values": values, "account": None, "statement": None}
@@ -115,7 +113,7 @@ async def ledger_page(request: Request) -> Response:
         return render(request, TEMPLATE, {**context, **page_context(request, None)})
     data = None if errors else await _ledger_data(request, konto, start, end, errors)
     if data is None:
-        data = await run(request, "BillingAccountHeading", {"konto": konto})
+        data = await run_operation(request, "BillingAccountHeading", {"konto": konto})
     account = visible_account(data, konto)
     context.update(page_context(request, data), account=account, errors=errors or None)
     if account is not None and not errors:

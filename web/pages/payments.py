@@ -10,15 +10,12 @@ from starlette.routing import BaseRoute, Route
 
 from models.rules.iban import format_iban
 from models.rules.transfer import transfer_title
-from web.gql import OperationFailed
+from web.gql import OperationFailed, run_operation
+from web.pages._account import PageExit, choose_account, customer_page
 from web.pages._billing import (
     CURSOR_PARAM,
-    PageExit,
-    account_number,
     amount,
-    customer_page,
     page_context,
-    run,
     visible_account,
     without_cursor,
 )
@@ -53,7 +50,7 @@ async def _page_data(request: Request, konto: str) -> dict[str, Any]:
     after = request.query_params.get(CURSOR_PARAM) or None
     variables = {"konto": konto, "first": PAGE_SIZE, "after": after}
     try:
-        return await run(request, "PaymentsPage", variables)
+        return await run_operation(request, "PaymentsPage", variables)
     except OperationFailed as failed:
         if after and "BAD_REQUEST" in failed.codes:
             raise PageExit(without_cursor(request)) from failed
@@ -62,7 +59,7 @@ async def _page_data(request: Request, konto: str) -> dict[str, Any]:
 
 @customer_page
 async def payments_page(request: Request) -> Response:
-    konto = await account_number(request)
+    konto = (await choose_account(request)).number
     if konto is None:
         return render(request, TEMPLATE, {**page_context(request, None), "account": None})
     data = await _page_data(request, konto)

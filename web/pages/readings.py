@@ -16,7 +16,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from web.gql import OperationFailed, run_operation
-from web.pages.dashboard import AccountChoice, choose_account, customer_page, no_accounts
+from web.pages._account import AccountChoice, choose_account, customer_page, no_accounts
 from web.rendering import is_fragment_request, render, url_with
 
 PAGE_SIZE = 12
