@@ -7,7 +7,7 @@ request's loaders) and hands them over.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from models.enums import InvoiceKind, InvoiceStatus, LedgerEntryKind, PaymentStatus, ReadingSource
@@ -20,7 +20,13 @@ from models.rules.consumption import (
 )
 from models.rules.iban import individual_account_number, to_iban
 from models.rules.invoice_status import amount_due, invoice_status
-from models.rules.ledger import LedgerLine, item_for_document, ledger_between
+from models.rules.ledger import (
+    LedgerItem,
+    LedgerLine,
+    item_for_document,
+    ledger_between,
+    opening_balance_before,
+)
 from models.rules.money import ZERO
 from resolvers.context import Context
 from resolvers.errors import BadRequest
@@ -141,15 +147,9 @@ _KIND_OF_INVOICE = {
 }
 
 
-async def ledger(
-    ctx: Context, account_id: int, start: date | None, end: date | None
-) -> list[LedgerLine]:
-    """Every document and payment with the running balance, for any range.
-
-    The range starts from the balance carried over from before `start`, so the
-    last line of any range shows the real balance on its last day.
-    """
-    _check_range(start, end)
+async def _ledger_items(ctx: Context, account_id: int) -> list[LedgerItem]:
+    """Every issued document (a debit, or a credit for a negative correction) and every
+    completed payment (a credit, or a debit for a refund) of the account."""
     invoices = await ctx.loaders.invoices_by_account.load(account_id)
     payments = _completed(await ctx.loaders.payments_by_account.load(account_id))
     items = [
@@ -161,7 +161,25 @@ async def ledger(
         # A negative payment is money sent back to the customer.
         kind = LedgerEntryKind.PAYMENT if p.amount >= 0 else LedgerEntryKind.REFUND
         items.append(item_for_document(booked, kind.value, p.reference, abs(p.amount), (1, p.id)))
-    return ledger_between(items, start, end)
+    return items
+
+
+async def ledger(
+    ctx: Context, account_id: int, start: date | None, end: date | None
+) -> list[LedgerLine]:
+    """Every document and payment with the running balance, for any range.
+
+    The range starts from the balance carried over from before `start`, so the
+    last line of any range shows the real balance on its last day.
+    """
+    _check_range(start, end)
+    return ledger_between(await _ledger_items(ctx, account_id), start, end)
+
+
+async def balance_on(ctx: Context, account_id: int, day: date) -> Decimal:
+    """The balance at the end of `day`: what was issued and booked up to and including it."""
+    items = await _ledger_items(ctx, account_id)
+    return opening_balance_before(items, day + timedelta(days=1))
 
 
 async def consumption(ctx: Context, account_id: int, start: date, end: date) -> list[MonthlyVolume]:

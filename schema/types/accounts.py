@@ -259,6 +259,13 @@ class Account(relay.Node):
         return paginate([Payment.from_row(r) for r in rows], first, after)
 
     @strawberry.field(
+        description="the balance at the end of the given day (documents issued and payments "
+        "booked up to and including it): the opening or closing line of a statement"
+    )
+    async def balance_on(self, info: strawberry.Info[Context], day: date) -> Money:
+        return Money.of(await account_resolvers.balance_on(info.context, self.id, day))
+
+    @strawberry.field(
         description="every charge and payment with the running balance: "
         "the customer's balance analysis"
     )

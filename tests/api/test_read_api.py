@@ -251,3 +251,18 @@ async def test_reading_consumption_is_rollover_aware(api: Api) -> None:
     expected = Decimal(newer["value"]) + modulus - Decimal(older["value"])
     assert Decimal(newer["consumption"]) == expected
     assert Decimal(0) < expected < 1000
+
+
+async def test_balance_on_a_day_matches_the_ledger_and_the_balance(api: Api) -> None:
+    query = """query B($n: String!) { account(number: $n) {
+        balance { amount }
+        today: balanceOn(day: "2026-11-21") { amount }
+        before: balanceOn(day: "2000-01-01") { amount }
+        midyear: balanceOn(day: "2026-06-30") { amount }
+        ledger(to: "2026-06-30") { balanceAfter { amount } }
+        empty: ledger(from: "2000-01-01", to: "2000-12-31") { reference } } }"""
+    account = (await api.data(query, {"n": "100001"}, as_user="jan.kowalski"))["account"]
+    assert account["today"] == account["balance"]
+    assert Decimal(account["before"]["amount"]) == 0
+    assert account["midyear"] == account["ledger"][-1]["balanceAfter"]
+    assert account["empty"] == []

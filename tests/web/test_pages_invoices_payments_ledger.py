@@ -16,6 +16,7 @@ import pytest
 
 from models.clock import Clock
 from models.rules.iban import format_iban
+from models.rules.money import format_pln
 from models.rules.totp import totp_at
 from tests.support import Api
 
@@ -408,6 +409,13 @@ async def test_the_ledger_refuses_a_reversed_range(signed_in: httpx.AsyncClient)
     assert 'value="2026-08-01"' in response.text
 
 
-async def test_an_empty_range_says_so(signed_in: httpx.AsyncClient) -> None:
+async def test_an_empty_range_says_so_and_still_shows_the_balance(
+    signed_in: httpx.AsyncClient, api: Api
+) -> None:
     page = (await signed_in.get("/saldo", params={"od": "2026-10-01", "do": "2026-10-31"})).text
     assert "nie było żadnych faktur ani wpłat" in page
+    query = '{ account(number: "100001") { balanceOn(day: "2026-10-31") { amount } } }'
+    data = await api.data(query, as_user="jan.kowalski")
+    expected = format_pln(Decimal(data["account"]["balanceOn"]["amount"]))
+    assert Decimal(data["account"]["balanceOn"]["amount"]) > 0
+    assert expected in page

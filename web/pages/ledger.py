@@ -4,7 +4,6 @@ running balance, from the balance carried over to the balance at the range's end
 from __future__ import annotations
 
 from datetime import date, timedelta
-from decimal import Decimal
 from typing import Any
 
 from starlette.requests import Request
@@ -12,7 +11,6 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from models.clock import Clock
-from models.rules.money import ZERO
 from web.forms import FormErrors
 from web.gql import OperationFailed, run_operation
 from web.pages._account import choose_account, customer_page
@@ -51,26 +49,15 @@ def _entry_view(entry: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _opening_balance(first: dict[str, Any]) -> Decimal:
-    """The balance before the range: the API starts the first entry from it, so undoing
-    that entry's own effect gives it back."""
-    return first["balance_value"] - (first["debit_value"] or ZERO) + (first["credit_value"] or ZERO)
-
-
 def _statement(account: dict[str, Any], start: date, end: date) -> dict[str, Any]:
-    entries = [_entry_view(e) for e in account["ledger"]]
-    statement: dict[str, Any] = {
-        "entries": entries,
+    return {
+        "entries": [_entry_view(e) for e in account["ledger"]],
         "start": start,
         "end": end,
         "opening_day": start - timedelta(days=1),
-        "opening": None,
-        "closing": None,
+        "opening": amount(account["opening"]),
+        "closing": amount(account["closing"]),
     }
-    if entries:
-        statement["opening"] = _opening_balance(entries[0])
-        statement["closing"] = entries[-1]["balance_value"]
-    return statement
 
 
 def _range(request: Request, errors: FormErrors) -> tuple[date, date, dict[str, str]]:
@@ -93,7 +80,12 @@ def _range(request: Request, errors: FormErrors) -> tuple[date, date, dict[str, 
 async def _ledger_data(
     request: Request, konto: str, start: date, end: date, errors: FormErrors
 ) -> dict[str, Any] | None:
-    variables = {"konto": konto, "from": start.isoformat(), "to": end.isoformat()}
+    variables = {
+        "konto": konto,
+        "from": start.isoformat(),
+        "to": end.isoformat(),
+        "openingDay": (start - timedelta(days=1)).isoformat(),
+    }
     try:
         return await run_operation(request, "LedgerPage", variables)
     except OperationFailed as failed:
