@@ -13,7 +13,7 @@ from tests.browser.conftest import format_violations
 
 pytestmark = pytest.mark.browser
 
-PUBLIC_PAGES = ["/deklaracja-dostepnosci", "/regulamin"]
+PUBLIC_PAGES = ["/deklaracja-dostepnosci", "/regulamin", "/login"]
 
 Axe = Callable[[Page], Awaitable[list[dict[str, Any]]]]
 Check = Callable[[Page], Awaitable[int]]
@@ -123,3 +123,27 @@ async def test_unknown_page_is_a_friendly_404(
     await expect(page_both.locator("h1")).to_have_text("Nie znaleziono strony")
     violations = await axe_violations(page_both)
     assert not violations, format_violations(violations)
+
+
+async def test_a_failed_sign_in_shows_a_focused_error_summary(
+    page_both: Page,
+    js_enabled: bool,
+    axe_violations: Axe,
+    set_preferences: Callable[..., Awaitable[None]],
+) -> None:
+    page = page_both
+    for contrast in ("normal", "high"):
+        await set_preferences(page, contrast=contrast, font="100")
+        await page.goto("/login")
+        await page.get_by_label("Login").fill("jan.kowalski")
+        await page.get_by_label("Hasło").fill("not the password")
+        await page.locator("main").get_by_role("button", name="Zaloguj się").click()
+        summary = page.locator(".error-summary")
+        await expect(summary).to_be_visible()
+        await expect(summary).to_be_focused()
+        assert (await page.title()).startswith("Błąd:")
+        # The typed login stays; the password never comes back.
+        await expect(page.get_by_label("Login")).to_have_value("jan.kowalski")
+        await expect(page.get_by_label("Hasło")).to_have_value("")
+        violations = await axe_violations(page)
+        assert not violations, format_violations(violations)
