@@ -18,7 +18,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from tortoise import connections
 
 from models.clock import Clock, clock_from_settings
-from models.services.database import close_database, migrate_database, open_database
+from models.services.database import close_database, open_database
 from models.settings import Settings, load_settings
 from schema import schema
 from web.graphql_app import GraphQLEndpoint
@@ -78,8 +78,9 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        # `ebok serve` migrates once before starting the workers; each worker only
+        # connects (N workers migrating at once would race on the same tables).
         if manage_database:
-            await migrate_database(settings.database_url)
             await open_database(settings.database_url)
         try:
             yield
