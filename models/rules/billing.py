@@ -273,3 +273,9 @@ def invoice_totals(lines: Iterable[LineDraft]) -> Totals:
         vat += line.vat
         gross += line.gross
     return Totals(net=net, vat=vat, gross=gross)
+
+
+def gross_unit_price(net_price: Decimal, vat_rate: Decimal) -> Decimal:
+    """A unit price with VAT, as a one-unit invoice line would show it (VAT rounded
+    half-up to the grosz on the line): what a price list quotes as the gross price."""
+    return net_price + to_grosz(net_price * vat_rate / 100)

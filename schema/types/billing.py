@@ -11,6 +11,7 @@ import strawberry
 from strawberry import relay
 
 from models import orm
+from models.rules.billing import gross_unit_price
 from models.rules.transfer import transfer_title
 from resolvers.accounts import invoice_state
 from resolvers.context import Context
@@ -34,6 +35,11 @@ class Tariff:
     sewage_price: Money
     subscription_fee: Money = strawberry.field(description="net fixed fee per month and account")
     vat_rate: Decimal
+    water_price_gross: Money = strawberry.field(
+        description="price per m3 with VAT, rounded to grosze as an invoice line is"
+    )
+    sewage_price_gross: Money
+    subscription_fee_gross: Money
 
     @classmethod
     def from_row(cls, row: orm.Tariff) -> Tariff:
@@ -44,6 +50,9 @@ class Tariff:
             sewage_price=Money.of(row.sewage_price),
             subscription_fee=Money.of(row.subscription_fee),
             vat_rate=row.vat_rate.normalize(),
+            water_price_gross=Money.of(gross_unit_price(row.water_price, row.vat_rate)),
+            sewage_price_gross=Money.of(gross_unit_price(row.sewage_price, row.vat_rate)),
+            subscription_fee_gross=Money.of(gross_unit_price(row.subscription_fee, row.vat_rate)),
         )
 
 

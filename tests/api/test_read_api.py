@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 
@@ -201,7 +201,7 @@ async def test_page_size_outside_1_to_100_is_bad_request(api: Api, first: int) -
 async def test_public_tariff_window_and_announcements(api: Api) -> None:
     data = await api.data(
         """{ tariff { validFrom waterPrice { amount currency } sewagePrice { amount }
-                      subscriptionFee { amount } vatRate }
+                      subscriptionFee { amount } vatRate waterPriceGross { amount } }
              old: tariff(on: "2025-01-15") { waterPrice { amount } }
              readingWindow { opensOn closesOn isOpen }
              inside: readingWindow(on: "2026-11-27") { opensOn closesOn isOpen }
@@ -209,6 +209,9 @@ async def test_public_tariff_window_and_announcements(api: Api) -> None:
              termsVersion }"""
     )
     assert data["tariff"]["waterPrice"]["currency"] == "PLN"
+    net = Decimal(data["tariff"]["waterPrice"]["amount"])
+    gross = Decimal(data["tariff"]["waterPriceGross"]["amount"])
+    assert gross == net + (net * Decimal("0.08")).quantize(Decimal("0.01"), ROUND_HALF_UP)
     assert data["tariff"]["vatRate"] == "8"
     assert data["old"]["waterPrice"] != data["tariff"]["waterPrice"]
     assert data["readingWindow"] == {

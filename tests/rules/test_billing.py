@@ -9,6 +9,7 @@ from models.rules.billing import (
     LineDraft,
     Totals,
     bill_period,
+    gross_unit_price,
     invoice_totals,
     price_line,
     split_quantity,
@@ -273,3 +274,14 @@ def test_subscription_months_are_within_a_hundredth_of_exact(
             exact += D(1) / D(days_in_month)
             day += DAY
         assert abs(part - exact) < D("0.01")
+
+
+@given(
+    st.decimals(min_value=Decimal("0.01"), max_value=Decimal("999.99"), places=2),
+    st.sampled_from([Decimal("0"), Decimal("5"), Decimal("8"), Decimal("23")]),
+)
+def test_a_quoted_gross_price_is_what_a_one_unit_invoice_line_charges(
+    net_price: Decimal, vat_rate: Decimal
+) -> None:
+    line = price_line("WATER", "x", Decimal(1), "M3", net_price, vat_rate, False, date(2026, 1, 1))
+    assert gross_unit_price(net_price, vat_rate) == line.gross

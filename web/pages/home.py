@@ -11,7 +11,6 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from models.rules.money import to_grosz
 from web.gql import OperationFailed, run_operation
 from web.rendering import render
 
@@ -30,21 +29,15 @@ class Price:
     gross: Decimal
 
 
-def gross(net: Decimal, vat_rate: Decimal) -> Decimal:
-    """A unit price with VAT, rounded to grosze as an invoice line would be."""
-    return net + to_grosz(net * vat_rate / 100)
-
-
 def price_list(tariff: dict[str, Any]) -> list[Price]:
-    rate = Decimal(str(tariff["vatRate"]))
     services = (
-        ("WATER", tariff["waterPrice"]),
-        ("SEWAGE", tariff["sewagePrice"]),
-        ("SUBSCRIPTION", tariff["subscriptionFee"]),
+        ("WATER", tariff["waterPrice"], tariff["waterPriceGross"]),
+        ("SEWAGE", tariff["sewagePrice"], tariff["sewagePriceGross"]),
+        ("SUBSCRIPTION", tariff["subscriptionFee"], tariff["subscriptionFeeGross"]),
     )
     return [
-        Price(service, Decimal(money["amount"]), gross(Decimal(money["amount"]), rate))
-        for service, money in services
+        Price(service, Decimal(net["amount"]), Decimal(gross["amount"]))
+        for service, net, gross in services
     ]
 
 
