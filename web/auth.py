@@ -25,6 +25,8 @@ from models.settings import Settings
 SESSION_COOKIE = "ebok_sesja"
 ANON_COOKIE = "ebok_anon"
 ALL_SCOPES = frozenset(TokenScope)
+# Stylesheets, scripts and the health check need no viewer: no session lookup for them.
+ANONYMOUS_PATHS = ("/static/", "/healthz")
 
 
 def anonymous_csrf_token(secret_key: str, anon_id: str) -> str:
@@ -58,7 +60,7 @@ class AuthMiddleware:
         self.clock = clock
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or scope["path"].startswith(ANONYMOUS_PATHS):
             await self.app(scope, receive, send)
             return
         state = scope.setdefault("state", {})

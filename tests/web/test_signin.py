@@ -8,6 +8,7 @@ import httpx
 import pytest
 
 from models.orm import Session
+from tests.support import StatementCounter
 from web.auth import SESSION_COOKIE
 
 pytestmark = pytest.mark.usefixtures("demo")
@@ -100,3 +101,15 @@ async def test_the_session_reaches_graphql_like_a_token_does(http: httpx.AsyncCl
         "me": {"login": "jan.kowalski"},
         "accounts": [{"number": "100001"}],
     }
+
+
+async def test_static_files_cost_no_session_lookup(
+    http: httpx.AsyncClient, sql_statements: StatementCounter
+) -> None:
+    await _sign_in(http)
+    sql_statements.statements.clear()
+    response = await http.get("/static/css/ebok.css")
+    assert response.status_code == 200
+    assert sql_statements.statements == []
+    page = await http.get("/deklaracja-dostepnosci")
+    assert "jan.kowalski" in page.text  # pages still know who is signed in
