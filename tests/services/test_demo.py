@@ -34,7 +34,8 @@ from models.rules.money import ZERO
 from models.rules.reading_window import add_months, month_end, month_start
 from models.services import demo, passwords
 from models.services import demo_data as data
-from models.services.demo import build_demo_plan, demo_registration_invoice_number, seed_demo
+from models.services.demo import seed_demo
+from models.services.demo_plan import build_demo_plan, demo_registration_invoice_number
 from models.settings import UtilitySettings
 from tests.conftest import TEST_NOW, _empty_all_tables
 
