@@ -17,8 +17,6 @@ from models.settings import Settings
 from resolvers.errors import Forbidden, PasswordChangeRequired, TermsNotAccepted, Unauthenticated
 from resolvers.loaders import Loaders
 
-ALL_SCOPES = frozenset(Scope)
-
 
 @dataclass
 class Context:

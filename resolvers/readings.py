@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from models.enums import ErrorCode, ReadingSource, Role
+from models.enums import ErrorCode, Role
 from models.orm import Meter, Reading
 from models.rules.reading_window import ReadingWindow, month_start, window_for
 from models.rules.rollover import consumption_between
@@ -47,7 +47,3 @@ async def reading_consumption(ctx: Context, reading: Reading, digits: int) -> De
         return None
     previous = readings[position - 1]
     return consumption_between(previous.value, reading.value, digits)
-
-
-def is_estimated(reading: Reading) -> bool:
-    return reading.source == ReadingSource.ESTIMATED

@@ -6,8 +6,6 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-from tortoise.transactions import in_transaction
-
 from models.clock import Clock
 from models.orm import Session, User
 from models.services.secrets import new_secret, secret_hash
@@ -62,9 +60,3 @@ async def resume_session(key: str, clock: Clock) -> SignedIn | None:
 
 async def end_session(key: str) -> None:
     await Session.filter(key_hash=secret_hash(key)).delete()
-
-
-async def end_all_sessions(user_id: int) -> None:
-    """After a password change elsewhere, every other browser must sign in again."""
-    async with in_transaction():
-        await Session.filter(user_id=user_id).delete()

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import httpx
 import pytest
 
+from models.clock import Clock
 from models.orm import Session
 from tests.support import StatementCounter
 from web.auth import SESSION_COOKIE
@@ -113,3 +115,17 @@ async def test_static_files_cost_no_session_lookup(
     assert sql_statements.statements == []
     page = await http.get("/deklaracja-dostepnosci")
     assert "jan.kowalski" in page.text  # pages still know who is signed in
+
+
+async def test_an_idle_session_expires_and_activity_keeps_it(
+    http: httpx.AsyncClient, clock: Clock
+) -> None:
+    await _sign_in(http)
+    start = clock.now()
+    for minutes in (20, 40, 60):  # a page every 20 minutes keeps the session alive
+        clock.set(start + timedelta(minutes=minutes))
+        assert (await http.get("/konto")).status_code == 200
+    clock.set(start + timedelta(minutes=60 + 31))  # then 31 minutes of nothing
+    response = await http.get("/konto")
+    assert response.status_code == 303 and response.headers["location"] == "/login"
+    assert await Session.all().count() == 0
