@@ -269,3 +269,17 @@ async def test_balance_on_a_day_matches_the_ledger_and_the_balance(api: Api) -> 
     assert Decimal(account["before"]["amount"]) == 0
     assert account["midyear"] == account["ledger"][-1]["balanceAfter"]
     assert account["empty"] == []
+
+
+async def test_any_invoice_range_may_be_listed_but_not_a_reversed_one(api: Api) -> None:
+    query = """query R($from: Date, $to: Date) { account(number: "100001") {
+        invoices(from: $from, to: $to, first: 100) { totalCount } } }"""
+    everything = await api.data(
+        query, {"from": "1900-01-01", "to": "2100-12-31"}, as_user="jan.kowalski"
+    )
+    unfiltered = await api.data(query, {}, as_user="jan.kowalski")
+    assert everything["account"]["invoices"] == unfiltered["account"]["invoices"]
+    reversed_range = await api.run(
+        query, {"from": "2026-06-01", "to": "2026-01-01"}, as_user="jan.kowalski"
+    )
+    assert reversed_range.codes == ["BAD_REQUEST"]
