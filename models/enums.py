@@ -114,6 +114,16 @@ class TokenKind(StrEnum):
     PERSONAL = "PERSONAL"
 
 
+class LoginOutcome(StrEnum):
+    """What became of a sign-in attempt. PENDING and FAILED count as failures: a guess
+    still being checked counts against the next one."""
+
+    PENDING = "PENDING"
+    SUCCEEDED = "SUCCEEDED"
+    FAILED = "FAILED"
+    REFUSED = "REFUSED"
+
+
 class ConsentKind(StrEnum):
     TERMS = "TERMS"
     DATA_PROCESSING = "DATA_PROCESSING"

@@ -18,7 +18,7 @@ from models.orm.identity import (
     Session,
     User,
 )
-from models.orm.operations import AuditEntry, OutboxEmail
+from models.orm.operations import AuditEntry, OutboxEmail, RateAllowance
 from models.orm.talk import (
     Announcement,
     Attachment,
@@ -52,6 +52,7 @@ __all__ = [
     "Payment",
     "PaymentAllocation",
     "Premises",
+    "RateAllowance",
     "Reading",
     "Registration",
     "Session",

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from tortoise import fields
 from tortoise.models import Model
 
-from models.enums import ConsentKind, RequestStatus, Role, TokenKind
+from models.enums import ConsentKind, LoginOutcome, RequestStatus, Role, TokenKind
 
 if TYPE_CHECKING:
     from models.orm.accounts import Account
@@ -23,8 +23,8 @@ class User(Model):
     accepted_terms_version = fields.CharField(max_length=32, null=True)
     totp_secret = fields.CharField(max_length=64, null=True)
     is_active = fields.BooleanField(default=True)
-    failed_logins = fields.IntField(default=0)
-    locked_until = fields.DatetimeField(null=True)
+    # The time step (RFC 6238) of the last one-time code accepted: a code works once.
+    totp_last_step = fields.BigIntField(null=True)
     created_at = fields.DatetimeField()
     password_changed_at = fields.DatetimeField(null=True)
     accounts: fields.ManyToManyRelation[Account] = fields.ManyToManyField(
@@ -75,6 +75,14 @@ class ApiToken(Model):
     refresh_expires_at = fields.DatetimeField(null=True)
     last_used_at = fields.DatetimeField(null=True)
     revoked_at = fields.DatetimeField(null=True)
+    # A partner app's sign-in and every pair refreshed from it form one family: the id
+    # of its first token. Reuse of a rotated refresh token revokes the whole family, and
+    # the family ends 30 days after `signed_in_at`, however often it was refreshed.
+    family_id = fields.IntField(null=True, db_index=True)
+    signed_in_at = fields.DatetimeField(null=True)
+    # Set when `refreshToken` traded this pair for a new one (unlike `revoked_at`, set
+    # by a user or by reuse detection): presenting it again means it was stolen.
+    rotated_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "api_tokens"
@@ -95,17 +103,23 @@ class PasswordResetToken(Model):
 
 
 class LoginAttempt(Model):
-    """Failed and successful sign-ins, for throttling per login and per client address."""
+    """Every sign-in attempt, for throttling per login and per client address.
+
+    An attempt is written as PENDING before the password is checked, so that parallel
+    guesses count against each other at once; `device_id` names a browser that has
+    signed in to this login before (see models.services.signin_guard).
+    """
 
     id = fields.IntField(primary_key=True)
     login = fields.CharField(max_length=64)
     client_address = fields.CharField(max_length=64)
-    succeeded = fields.BooleanField()
+    outcome = fields.CharEnumField(LoginOutcome, max_length=16, default=LoginOutcome.PENDING)
+    device_id = fields.CharField(max_length=32, null=True)
     at = fields.DatetimeField()
 
     class Meta:
         table = "login_attempts"
-        indexes = (("login", "at"), ("client_address", "at"))
+        indexes = (("login", "at"), ("client_address", "at"), ("device_id", "at"))
 
 
 class Registration(Model):

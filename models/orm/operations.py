@@ -43,3 +43,19 @@ class AuditEntry(Model):
     class Meta:
         table = "audit_log"
         indexes = (("object_type", "object_id"),)
+
+
+class RateAllowance(Model):
+    """A caller's hourly GraphQL allowance: what the current window has used so far.
+
+    Kept in the database so that every worker process (and every machine behind a
+    proxy) charges the same allowance.
+    """
+
+    id = fields.IntField(primary_key=True)
+    key = fields.CharField(max_length=100, unique=True)
+    window_start = fields.DatetimeField()
+    used = fields.IntField(default=0)
+
+    class Meta:
+        table = "rate_allowances"
