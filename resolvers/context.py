@@ -27,6 +27,9 @@ class Context:
     request: Any = None
     response: Any = None
     request_id: str = field(default_factory=lambda: Context.new_request_id())
+    # The caller's network address (as the trusted proxy reports it): sign-in
+    # throttling and the security log use it.
+    client_address: str | None = None
     language: str = "pl"
     loaders: Loaders = field(default_factory=Loaders)
     _account_ids: frozenset[int] | None = None

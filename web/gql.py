@@ -35,6 +35,7 @@ def build_context(request: Request, response: Any = None) -> Context:
         request=request,
         response=response,
         request_id=getattr(state, "request_id", None) or Context.new_request_id(),
+        client_address=request.client.host if request.client else None,
         language=preferred_language(request),
     )
 
