@@ -36,6 +36,12 @@ class Clock:
         elapsed = timedelta(seconds=time.monotonic() - self._started_monotonic)
         return (self._start + elapsed).astimezone(UTC)
 
+    @staticmethod
+    def real_now() -> datetime:
+        """The real current moment, never shifted, even in the demo: for security codes
+        (TOTP), which a phone's authenticator app computes from its own real clock."""
+        return datetime.now(UTC)
+
     def local_now(self) -> datetime:
         return self.now().astimezone(WARSAW)
 

@@ -126,6 +126,11 @@ class NotFound(DomainError):
     english = "Not found."
 
 
+class NoTariff(NotFound):
+    polish = "Na dzień {day} nie obowiązuje żaden cennik."
+    english = "No tariff is in force on {day}."
+
+
 class Required(DomainError):
     code = ErrorCode.REQUIRED
     polish = "To pole jest wymagane."

@@ -17,7 +17,7 @@ import orjson
 log = logging.getLogger("ebok.security")
 
 # Field names that must never carry a value into the log, whatever a caller passes.
-_SECRET_FIELDS = frozenset({"password", "token", "refresh_token", "otp", "secret", "code"})
+_SECRET_FIELDS = frozenset({"password", "token", "refresh_token", "otp", "secret", "reset_link"})
 
 
 def security_event(event: str, *, level: int = logging.INFO, **fields: Any) -> None:

@@ -1,7 +1,9 @@
 """Who is asking, decided once per request, and what they may see.
 
 The same context serves `/graphql` (partner apps with bearer tokens) and the pages
-(session cookie), so both clients get the same permissions and loaders.
+(session cookie), so both clients get the same permissions and loaders. Whether a
+field may be used at all is declared on the field (schema/permissions.py); this
+module answers the finer question of which accounts' objects the viewer may see.
 """
 
 from __future__ import annotations
@@ -14,7 +16,6 @@ from models.clock import Clock
 from models.enums import Role, Scope
 from models.orm import User
 from models.settings import Settings
-from resolvers.errors import Forbidden, PasswordChangeRequired, TermsNotAccepted, Unauthenticated
 from resolvers.loaders import Loaders
 
 
@@ -31,8 +32,11 @@ class Context:
     # throttling and the security log use it.
     client_address: str | None = None
     language: str = "pl"
-    loaders: Loaders = field(default_factory=Loaders)
+    loaders: Loaders = field(init=False)
     _account_ids: frozenset[int] | None = None
+
+    def __post_init__(self) -> None:
+        self.loaders = Loaders(self.clock)
 
     @staticmethod
     def new_request_id() -> str:
@@ -42,44 +46,30 @@ class Context:
     def is_staff(self) -> bool:
         return self.viewer is not None and self.viewer.role == Role.STAFF
 
-    def require_viewer(self) -> User:
-        if self.viewer is None:
-            raise Unauthenticated("Sign in or send a bearer token to see this.")
-        return self.viewer
-
-    def require_customer_data(self, scope: Scope = Scope.READ) -> User:
-        """A signed-in user who may see account data now.
-
-        Until a first or reset password is changed, and until the current
-        regulations are accepted, customer data is refused with a code that tells
-        the client what to do next.
-        """
-        viewer = self.require_viewer()
-        if viewer.must_change_password:
-            raise PasswordChangeRequired("Change the first password before going on.")
-        if (
-            viewer.role == Role.CUSTOMER
-            and viewer.accepted_terms_version != self.settings.utility.terms_version
-        ):
-            raise TermsNotAccepted(
-                f"Accept the eBOK regulations version {self.settings.utility.terms_version}."
-            )
-        if scope not in self.scopes:
-            raise Forbidden(f"This token lacks the {scope.value} scope.")
-        return viewer
+    @property
+    def may_read_accounts(self) -> bool:
+        """Signed in, first password changed, current regulations accepted (customers),
+        and a token that may read: what `CanRead` declares for root fields."""
+        viewer = self.viewer
+        if viewer is None or viewer.must_change_password or Scope.READ not in self.scopes:
+            return False
+        terms = self.settings.utility.terms_version
+        return viewer.role != Role.CUSTOMER or viewer.accepted_terms_version == terms
 
     async def visible_account_ids(self) -> frozenset[int]:
         """The accounts linked to the viewer (none for staff: they see all by number)."""
         if self._account_ids is None:
-            viewer = self.require_customer_data()
-            ids = await self.loaders.account_ids_by_user.load(viewer.id)
+            ids: list[int] = []
+            if self.viewer is not None and self.may_read_accounts:
+                ids = await self.loaders.account_ids_by_user.load(self.viewer.id)
             self._account_ids = frozenset(ids)
         return self._account_ids
 
     async def can_see_account(self, account_id: int | None) -> bool:
-        if account_id is None:
+        """Whether objects of this account are visible to the viewer: their own
+        accounts for a customer, any for staff, none before the first steps."""
+        if account_id is None or not self.may_read_accounts:
             return False
-        self.require_customer_data()
         if self.is_staff:
             return True
         return account_id in await self.visible_account_ids()

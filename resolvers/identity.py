@@ -1,51 +1,34 @@
-"""Signing in partner apps: issuing and refreshing bearer tokens."""
+"""Signing in partner apps, their tokens, and who the viewer is."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
-from models.enums import ErrorCode
-from models.services.signin import SignInProblem, check_credentials
-from models.services.tokens import (
-    IssuedToken,
-    RefreshRefused,
-    issue_access_token,
-    refresh_access_token,
-)
+from models.orm import ApiToken
+from models.services import tokens
+from models.services.signin import Credentials, sign_in
+from models.services.tokens import IssuedToken
 from resolvers.context import Context
-from resolvers.errors import Problem
-from resolvers.messages import problem
+from resolvers.ids import pk_of
+
+UNKNOWN_ADDRESS = "unknown"
 
 
-@dataclass
-class TokenOutcome:
-    issued: IssuedToken | None = None
-    errors: list[Problem] = field(default_factory=list)
+async def issue_token(ctx: Context, login: str, password: str, otp: str | None) -> IssuedToken:
+    address = ctx.client_address or UNKNOWN_ADDRESS
+    user = await sign_in(Credentials(login, password, otp, address), ctx.clock)
+    return await tokens.issue_access_token(user, ctx.clock, client_address=address)
 
 
-_SIGN_IN_ERRORS = {
-    SignInProblem.INVALID_CREDENTIALS: (ErrorCode.INVALID_CREDENTIALS, "INVALID_CREDENTIALS", None),
-    SignInProblem.OTP_REQUIRED: (ErrorCode.REQUIRED, "OTP_REQUIRED", "otp"),
-    SignInProblem.OTP_INVALID: (ErrorCode.INVALID_CREDENTIALS, "OTP_INVALID", "otp"),
-}
+async def refresh_token(ctx: Context, refresh: str) -> IssuedToken:
+    return await tokens.refresh_access_token(refresh, ctx.clock, client_address=ctx.client_address)
 
 
-async def issue_token(ctx: Context, login: str, password: str, otp: str | None) -> TokenOutcome:
-    result = await check_credentials(login, password, otp, ctx.clock)
-    if result.problem is not None or result.user is None:
-        code, key, field_name = _SIGN_IN_ERRORS[result.problem or SignInProblem.INVALID_CREDENTIALS]
-        return TokenOutcome(errors=[problem(code, key, ctx.language, field_name)])
-    return TokenOutcome(issued=await issue_access_token(result.user, ctx.clock))
+async def api_tokens(ctx: Context, user_id: int) -> list[ApiToken]:
+    return await ctx.loaders.api_tokens_by_user.load(user_id)
 
 
-async def refresh_token(ctx: Context, refresh: str) -> TokenOutcome:
-    try:
-        return TokenOutcome(issued=await refresh_access_token(refresh, ctx.clock))
-    except RefreshRefused as refused:
-        if refused.expired:
-            error = problem(ErrorCode.TOKEN_EXPIRED, "TOKEN_EXPIRED", ctx.language, "refreshToken")
-        else:
-            error = problem(
-                ErrorCode.INVALID_CREDENTIALS, "TOKEN_UNKNOWN", ctx.language, "refreshToken"
-            )
-        return TokenOutcome(errors=[error])
+async def revoke_api_token(ctx: Context, token_id: str) -> None:
+    viewer = ctx.viewer
+    assert viewer is not None  # the field's permission requires a signed-in viewer
+    pk = pk_of(token_id, "ApiToken") or 0
+    await tokens.revoke_token(viewer, pk, ctx.clock, client_address=ctx.client_address)
+    ctx.loaders.api_tokens_by_user.clear(viewer.id)

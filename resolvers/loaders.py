@@ -9,22 +9,31 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Hashable, Iterable, Sequence
+from functools import cached_property
 from typing import TypeVar
 
 from strawberry.dataloader import DataLoader
 
+from models.clock import Clock
 from models.enums import PaymentStatus
 from models.orm import (
     Account,
+    ApiToken,
+    Attachment,
+    BillingCycleChangeRequest,
     Contract,
+    DataChangeRequest,
     Invoice,
     InvoiceLine,
+    Message,
+    MessageThread,
     Meter,
     Payment,
     PaymentAllocation,
     Reading,
     Tariff,
 )
+from models.services.tokens import live_tokens
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
@@ -142,32 +151,144 @@ async def _all_tariffs(keys: list[str]) -> list[list[Tariff]]:
     return [rows for _ in keys]
 
 
+async def _threads_by_account(ids: list[int]) -> list[list[MessageThread]]:
+    """Most recently active first."""
+    rows = await MessageThread.filter(account_id__in=ids).order_by("-updated_at", "-id")
+    return _many_each(ids, rows, lambda t: t.account_id)
+
+
+async def _messages_by_thread(ids: list[int]) -> list[list[Message]]:
+    rows = await Message.filter(thread_id__in=ids).order_by("sent_at", "id")
+    return _many_each(ids, rows, lambda m: m.thread_id)
+
+
+async def _attachments_by_message(ids: list[int]) -> list[list[Attachment]]:
+    rows = await Attachment.filter(message_id__in=ids).order_by("id")
+    return _many_each(ids, rows, lambda a: a.message_id)
+
+
+async def _data_change_requests_by_account(ids: list[int]) -> list[list[DataChangeRequest]]:
+    rows = await DataChangeRequest.filter(account_id__in=ids).order_by("-created_at", "-id")
+    return _many_each(ids, rows, lambda r: r.account_id)
+
+
+async def _cycle_requests_by_account(ids: list[int]) -> list[list[BillingCycleChangeRequest]]:
+    rows = await BillingCycleChangeRequest.filter(account_id__in=ids).order_by("-created_at", "-id")
+    return _many_each(ids, rows, lambda r: r.account_id)
+
+
 def _loader(fn: Callable[[list[K]], Awaitable[list[V]]]) -> DataLoader[K, V]:
     return DataLoader(load_fn=fn)
 
 
 class Loaders:
-    """A fresh set per request: nothing cached outlives the request that loaded it."""
+    """A fresh set per request, each made on first use: nothing cached outlives the
+    request that loaded it, and a request that needs two loaders builds two."""
 
-    def __init__(self) -> None:
-        self.accounts_by_id = _loader(_accounts_by_id)
-        self.accounts_by_number = _loader(_accounts_by_number)
-        self.account_ids_by_user = _loader(_account_ids_by_user)
-        self.contracts_by_account = _loader(_contracts_by_account)
-        self.meters_by_account = _loader(_meters_by_account)
-        self.meters_by_id = _loader(_meters_by_id)
-        self.readings_by_meter = _loader(_readings_by_meter)
-        self.readings_by_id = _loader(_readings_by_id)
-        self.invoices_by_account = _loader(_invoices_by_account)
-        self.invoices_by_id = _loader(_invoices_by_id)
-        self.lines_by_invoice = _loader(_lines_by_invoice)
-        self.readings_by_invoice = _loader(_readings_by_invoice)
-        self.corrections_by_invoice = _loader(_corrections_by_invoice)
-        self.paid_allocations_by_invoice = _loader(_paid_allocations_by_invoice)
-        self.allocations_by_payment = _loader(_allocations_by_payment)
-        self.payments_by_account = _loader(_payments_by_account)
-        self.payments_by_id = _loader(_payments_by_id)
-        self.tariffs = _loader(_all_tariffs)
+    def __init__(self, clock: Clock | None = None) -> None:
+        self._clock = clock or Clock()
+
+    @cached_property
+    def accounts_by_id(self) -> DataLoader[int, Account | None]:
+        return _loader(_accounts_by_id)
+
+    @cached_property
+    def accounts_by_number(self) -> DataLoader[str, Account | None]:
+        return _loader(_accounts_by_number)
+
+    @cached_property
+    def account_ids_by_user(self) -> DataLoader[int, list[int]]:
+        return _loader(_account_ids_by_user)
+
+    @cached_property
+    def contracts_by_account(self) -> DataLoader[int, list[Contract]]:
+        return _loader(_contracts_by_account)
+
+    @cached_property
+    def meters_by_account(self) -> DataLoader[int, list[Meter]]:
+        return _loader(_meters_by_account)
+
+    @cached_property
+    def meters_by_id(self) -> DataLoader[int, Meter | None]:
+        return _loader(_meters_by_id)
+
+    @cached_property
+    def readings_by_meter(self) -> DataLoader[int, list[Reading]]:
+        return _loader(_readings_by_meter)
+
+    @cached_property
+    def readings_by_id(self) -> DataLoader[int, Reading | None]:
+        return _loader(_readings_by_id)
+
+    @cached_property
+    def invoices_by_account(self) -> DataLoader[int, list[Invoice]]:
+        return _loader(_invoices_by_account)
+
+    @cached_property
+    def invoices_by_id(self) -> DataLoader[int, Invoice | None]:
+        return _loader(_invoices_by_id)
+
+    @cached_property
+    def lines_by_invoice(self) -> DataLoader[int, list[InvoiceLine]]:
+        return _loader(_lines_by_invoice)
+
+    @cached_property
+    def readings_by_invoice(self) -> DataLoader[int, list[Reading]]:
+        return _loader(_readings_by_invoice)
+
+    @cached_property
+    def corrections_by_invoice(self) -> DataLoader[int, list[Invoice]]:
+        return _loader(_corrections_by_invoice)
+
+    @cached_property
+    def paid_allocations_by_invoice(self) -> DataLoader[int, list[PaymentAllocation]]:
+        return _loader(_paid_allocations_by_invoice)
+
+    @cached_property
+    def allocations_by_payment(self) -> DataLoader[int, list[PaymentAllocation]]:
+        return _loader(_allocations_by_payment)
+
+    @cached_property
+    def payments_by_account(self) -> DataLoader[int, list[Payment]]:
+        return _loader(_payments_by_account)
+
+    @cached_property
+    def payments_by_id(self) -> DataLoader[int, Payment | None]:
+        return _loader(_payments_by_id)
+
+    @cached_property
+    def tariffs(self) -> DataLoader[str, list[Tariff]]:
+        return _loader(_all_tariffs)
+
+    @cached_property
+    def threads_by_account(self) -> DataLoader[int, list[MessageThread]]:
+        return _loader(_threads_by_account)
+
+    @cached_property
+    def messages_by_thread(self) -> DataLoader[int, list[Message]]:
+        return _loader(_messages_by_thread)
+
+    @cached_property
+    def attachments_by_message(self) -> DataLoader[int, list[Attachment]]:
+        return _loader(_attachments_by_message)
+
+    @cached_property
+    def data_change_requests_by_account(self) -> DataLoader[int, list[DataChangeRequest]]:
+        return _loader(_data_change_requests_by_account)
+
+    @cached_property
+    def cycle_requests_by_account(self) -> DataLoader[int, list[BillingCycleChangeRequest]]:
+        return _loader(_cycle_requests_by_account)
+
+    @cached_property
+    def api_tokens_by_user(self) -> DataLoader[int, list[ApiToken]]:
+        """Live tokens only (revoked, rotated and expired ones are history)."""
+
+        async def load(user_ids: list[int]) -> list[list[ApiToken]]:
+            rows = await live_tokens(user_ids, self._clock.now())
+            return _many_each(user_ids, rows, lambda t: t.user_id)
+
+        return _loader(load)
 
     def clear_all(self) -> None:
         """After a mutation: later fields of the same request see the new state."""

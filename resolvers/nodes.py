@@ -7,6 +7,7 @@ from typing import Any
 
 from models import orm
 from resolvers.context import Context
+from resolvers.public import is_published
 
 
 async def _account_owned(ctx: Context, row: Any, account_id: int | None) -> Any:
@@ -52,7 +53,9 @@ async def _by_account_fk(model: type[orm.Model], ctx: Context, pk: int) -> Any:
 
 
 async def _announcement(ctx: Context, pk: int) -> Any:
-    return await orm.Announcement.get_or_none(id=pk)
+    """Only while `announcements` lists it: never a draft or an expired one by id."""
+    row = await orm.Announcement.get_or_none(id=pk)
+    return row if row is not None and is_published(row, ctx.clock.now()) else None
 
 
 async def _user(ctx: Context, pk: int) -> Any:

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from tortoise.expressions import Q
 
 from models.enums import AnnouncementKind
+from models.errors import NoTariff
 from models.orm import Announcement, Tariff
 from models.rules.reading_window import ReadingWindow, window_for
 from models.rules.tariff import TariffRates, tariff_on
 from resolvers.context import Context
-from resolvers.errors import ApiError
 
 
 async def tariff_in_force(ctx: Context, day: date | None) -> Tariff:
@@ -26,13 +26,18 @@ async def tariff_in_force(ctx: Context, day: date | None) -> Tariff:
     try:
         chosen = tariff_on(on, rates)
     except LookupError as exc:
-        raise ApiError(f"No tariff is in force on {on.isoformat()}.", code="NOT_FOUND") from exc
+        raise NoTariff(day=on.strftime("%d.%m.%Y")) from exc
     return next(r for r in rows if r.valid_from == chosen.valid_from)
 
 
 def reading_window(ctx: Context, day: date | None) -> ReadingWindow:
     on = day or ctx.clock.today()
     return window_for(on, ctx.settings.utility.reading_window_opens_on_day)
+
+
+def is_published(row: Announcement, now: datetime) -> bool:
+    """What `published_announcements` lists, for one announcement."""
+    return row.published_at <= now and (row.valid_to is None or row.valid_to >= now)
 
 
 async def published_announcements(

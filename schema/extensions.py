@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 
-from resolvers.errors import ApiError
+from models.errors import DomainError
 
 log = logging.getLogger("ebok.graphql")
 
@@ -19,12 +19,15 @@ MASKED_MESSAGE = "Unexpected error."
 _TOO_COMPLEX = re.compile(
     r"exceeds maximum operation depth|aliases found\. Allowed|more than \d+ tokens"
 )
+# graphql-core's hints at names that do exist ("Did you mean 'balance'?"): in
+# production they would map the schema for someone not allowed to introspect it.
+_SUGGESTION = re.compile(r"\s*Did you mean .*\?$", re.DOTALL)
 
 
 def error_code(error: GraphQLError) -> str:
     original = error.original_error
-    if isinstance(original, ApiError):
-        return original.code
+    if isinstance(original, DomainError):
+        return str(original.code)
     if original is None:
         return "QUERY_TOO_COMPLEX" if _TOO_COMPLEX.search(error.message) else "BAD_REQUEST"
     return "INTERNAL"
@@ -34,9 +37,10 @@ class ErrorPolicy(SchemaExtension):
     """Codes every error; logs and masks the unexpected ones with the request id.
 
     An unexpected exception is a bug: the caller gets "Unexpected error." and an id
-    to quote, the log gets the traceback under the same id. Errors are changed in
-    place because parse and validation errors reach the response by another path
-    than execution errors, but always as these same objects.
+    to quote, the log gets the traceback under the same id. A domain error keeps its
+    code and speaks the caller's language. Errors are changed in place because parse
+    and validation errors reach the response by another path than execution errors,
+    but always as these same objects.
     """
 
     def on_operation(self) -> Iterator[None]:
@@ -57,7 +61,12 @@ class ErrorPolicy(SchemaExtension):
         if error.extensions and "code" in error.extensions:
             return  # already coded (the same error object may be listed twice)
         code = error_code(error)
+        original = error.original_error
+        if isinstance(original, DomainError):
+            error.message = original.message(self._language())
         if code != "INTERNAL":
+            if self._hide_suggestions():
+                error.message = _SUGGESTION.sub("", error.message)
             error.extensions = {**(error.extensions or {}), "code": code}
             error.original_error = None
             return
@@ -71,3 +80,10 @@ class ErrorPolicy(SchemaExtension):
         error.message = MASKED_MESSAGE
         error.original_error = None
         error.extensions = {"code": "INTERNAL", "requestId": request_id}
+
+    def _language(self) -> str:
+        return getattr(self.execution_context.context, "language", "pl")
+
+    def _hide_suggestions(self) -> bool:
+        settings = getattr(self.execution_context.context, "settings", None)
+        return settings is None or settings.is_production

@@ -1,4 +1,9 @@
-"""The write side of the API. Bad input comes back as UserErrors in the payload."""
+"""The write side of the API. Bad input comes back as UserErrors in the payload.
+
+Each mutation declares who may call it (`permission_classes`, schema/permissions.py)
+and is built with `schema.errors.mutation`, which turns a domain error raised by
+the resolver into the payload's `errors`.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +13,8 @@ import strawberry
 
 from resolvers import identity
 from resolvers.context import Context
-from resolvers.errors import Problem
-from schema.errors import UserError
-
-
-def _user_errors(problems: list[Problem]) -> list[UserError]:
-    return [UserError.from_problem(p) for p in problems]
+from schema.errors import UserError, mutation
+from schema.permissions import CanWrite, Public
 
 
 @strawberry.input
@@ -40,29 +41,42 @@ class IssueTokenPayload:
 
 
 @strawberry.type
+class OkPayload:
+    ok: bool = False
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
 class Mutation:
-    @strawberry.mutation(
-        description="PUBLIC: bearer token (and refresh token) for a partner app acting as this user"
+    @mutation(
+        permission_classes=[Public],
+        description="PUBLIC: bearer token (and refresh token) "
+        "for a partner app acting as this user",
     )
     async def issue_token(
         self, info: strawberry.Info[Context], input: IssueTokenInput
     ) -> IssueTokenPayload:
-        outcome = await identity.issue_token(info.context, input.login, input.password, input.otp)
-        if outcome.errors:
-            return IssueTokenPayload(errors=_user_errors(outcome.errors))
-        issued = outcome.issued
+        issued = await identity.issue_token(info.context, input.login, input.password, input.otp)
         return IssueTokenPayload(
             token=issued.token, refresh_token=issued.refresh_token, expires_at=issued.expires_at
         )
 
-    @strawberry.mutation(description="PUBLIC")
+    @mutation(permission_classes=[Public], description="PUBLIC")
     async def refresh_token(
         self, info: strawberry.Info[Context], input: RefreshTokenInput
     ) -> IssueTokenPayload:
-        outcome = await identity.refresh_token(info.context, input.refresh_token)
-        if outcome.errors:
-            return IssueTokenPayload(errors=_user_errors(outcome.errors))
-        issued = outcome.issued
+        issued = await identity.refresh_token(info.context, input.refresh_token)
         return IssueTokenPayload(
             token=issued.token, refresh_token=issued.refresh_token, expires_at=issued.expires_at
         )
+
+    @mutation(
+        permission_classes=[CanWrite],
+        description="end a token at once: one the user made, or a partner app's sign-in "
+        "(with every token refreshed from it)",
+    )
+    async def revoke_api_token(
+        self, info: strawberry.Info[Context], id: strawberry.ID
+    ) -> OkPayload:
+        await identity.revoke_api_token(info.context, id)
+        return OkPayload(ok=True)

@@ -37,7 +37,7 @@ def _refuse(info: strawberry.Info[Context], error: DomainError) -> None:
     security_event(
         "authorization_refused",
         code=str(error.code),
-        field=f"{info.parent_type.name}.{info.field_name}",
+        field=f"{info._raw_info.parent_type.name}.{info.field_name}",
         user=ctx.viewer.login if ctx.viewer else None,
         ip=ctx.client_address,
         request=ctx.request_id,

@@ -10,7 +10,9 @@ from strawberry import relay
 from resolvers import accounts as account_resolvers
 from resolvers import public
 from resolvers.context import Context
+from resolvers.ids import decode_global_id
 from resolvers.nodes import FETCHERS
+from schema.permissions import CanRead, Public
 from schema.types.accounts import Account, ReadingWindow
 from schema.types.billing import Tariff
 from schema.types.enums import AnnouncementKind
@@ -21,47 +23,58 @@ from schema.types.talk import Announcement
 
 @strawberry.type
 class Query:
-    @strawberry.field
+    @strawberry.field(
+        # Public, because each type's fetcher decides (resolvers/nodes.py): an
+        # announcement for anyone while it is published, anything else only for
+        # those who may see it, and null for the rest.
+        permission_classes=[Public],
+        description="any object by its global id, if the caller may see it; otherwise null",
+    )
     async def node(self, info: strawberry.Info[Context], id: strawberry.ID) -> relay.Node | None:
-        try:
-            global_id = relay.GlobalID.from_id(id)
-            pk = int(global_id.node_id)
-        except (ValueError, TypeError):
+        decoded = decode_global_id(id)
+        if decoded is None:
             return None
-        fetch = FETCHERS.get(global_id.type_name)
+        type_name, pk = decoded
+        fetch = FETCHERS.get(type_name)
         if fetch is None:
             return None
-        if global_id.type_name != "Announcement":
-            info.context.require_viewer()
         row = await fetch(info.context, pk)
-        return None if row is None else to_node(global_id.type_name, row)
+        return None if row is None else to_node(type_name, row)
 
-    @strawberry.field(description="the signed-in user; null for anonymous callers")
+    @strawberry.field(
+        permission_classes=[Public], description="the signed-in user; null for anonymous callers"
+    )
     def me(self, info: strawberry.Info[Context]) -> User | None:
         viewer = info.context.viewer
         return User.from_row(viewer) if viewer else None
 
-    @strawberry.field(description="the viewer's accounts (a staff user: none of their own)")
+    @strawberry.field(
+        permission_classes=[CanRead],
+        description="the viewer's accounts (a staff user: none of their own)",
+    )
     async def accounts(self, info: strawberry.Info[Context]) -> list[Account]:
         rows = await account_resolvers.viewer_accounts(info.context)
         return [Account.from_row(r) for r in rows]
 
     @strawberry.field(
-        description="one of the viewer's accounts by customer number (STAFF: any account)"
+        permission_classes=[CanRead],
+        description="one of the viewer's accounts by customer number (STAFF: any account)",
     )
     async def account(self, info: strawberry.Info[Context], number: str) -> Account | None:
         row = await account_resolvers.account_by_number(info.context, number)
         return Account.from_row(row) if row else None
 
     @strawberry.field(
-        description="PUBLIC: the price list in force on the given day (default: today)"
+        permission_classes=[Public],
+        description="PUBLIC: the price list in force on the given day (default: today)",
     )
     async def tariff(self, info: strawberry.Info[Context], on: date | None = None) -> Tariff:
         return Tariff.from_row(await public.tariff_in_force(info.context, on))
 
     @strawberry.field(
+        permission_classes=[Public],
         description="PUBLIC: the meter-reading submission window that contains the given day, "
-        "or the next one"
+        "or the next one",
     )
     def reading_window(
         self, info: strawberry.Info[Context], on: date | None = None
@@ -72,13 +85,16 @@ class Query:
         )
 
     @strawberry.field(
-        description="PUBLIC: the version of the eBOK regulations in force, for acceptTerms"
+        permission_classes=[Public],
+        description="PUBLIC: the version of the eBOK regulations in force, for acceptTerms",
     )
     def terms_version(self, info: strawberry.Info[Context]) -> str:
         return info.context.settings.utility.terms_version
 
     @strawberry.field(
-        description="PUBLIC: products, promotions, planned outages and failures currently published"
+        permission_classes=[Public],
+        description="PUBLIC: products, promotions, planned outages and failures "
+        "currently published",
     )
     async def announcements(
         self, info: strawberry.Info[Context], kind: AnnouncementKind | None = None

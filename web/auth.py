@@ -45,6 +45,11 @@ def _cookies(scope: Scope) -> dict[str, str]:
     return {k: m.value for k, m in parsed.items()}
 
 
+def _client_host(scope: Scope) -> str | None:
+    client = scope.get("client")
+    return client[0] if client else None
+
+
 def _bearer(scope: Scope) -> str | None:
     header = next((v for k, v in scope["headers"] if k == b"authorization"), None)
     if not header:
@@ -69,7 +74,9 @@ class AuthMiddleware:
         new_anon_id: str | None = None
         token = _bearer(scope)
         if token is not None:
-            bearer = await authenticate_bearer(token, self.clock)
+            bearer = await authenticate_bearer(
+                token, self.clock, client_address=_client_host(scope)
+            )
             state["bad_credentials"] = bearer is None
             if bearer is not None:
                 state.update(viewer=bearer.user, scopes=bearer.scopes, auth="token")

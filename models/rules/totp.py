@@ -19,7 +19,7 @@ def _decode_secret(secret_base32: str) -> bytes:
 
 def totp_at(secret_base32: str, moment: datetime, offset_steps: int = 0) -> str:
     """The code shown by an authenticator app at `moment` (RFC 4226 truncation)."""
-    counter = int(moment.timestamp()) // STEP_SECONDS + offset_steps
+    counter = time_step(moment) + offset_steps
     digest = hmac.new(_decode_secret(secret_base32), struct.pack(">Q", counter), hashlib.sha1)
     mac = digest.digest()
     offset = mac[-1] & 0x0F
@@ -27,12 +27,28 @@ def totp_at(secret_base32: str, moment: datetime, offset_steps: int = 0) -> str:
     return str(number % 10**DIGITS).zfill(DIGITS)
 
 
-def verify_totp(secret_base32: str, code: str, moment: datetime, window: int = 1) -> bool:
-    """Accept the current code and its neighbours (clocks of phones drift a little)."""
+def time_step(moment: datetime) -> int:
+    """The RFC 6238 counter at `moment`: the number of 30-second steps since 1970."""
+    return int(moment.timestamp()) // STEP_SECONDS
+
+
+def matching_step(secret_base32: str, code: str, moment: datetime, window: int = 1) -> int | None:
+    """The time step whose code this is, among the current step and its neighbours
+    (phone clocks drift a little); None when it matches none of them.
+
+    The step is what makes a code single-use: the caller accepts it only when it is
+    later than the step of the last code the user signed in with.
+    """
     code = code.strip().replace(" ", "")
     if len(code) != DIGITS or not code.isdigit():
-        return False
-    return any(
-        hmac.compare_digest(totp_at(secret_base32, moment, step), code)
-        for step in range(-window, window + 1)
-    )
+        return None
+    now_step = time_step(moment)
+    for offset in range(-window, window + 1):
+        if hmac.compare_digest(totp_at(secret_base32, moment, offset), code):
+            return now_step + offset
+    return None
+
+
+def verify_totp(secret_base32: str, code: str, moment: datetime, window: int = 1) -> bool:
+    """Whether the code is valid around `moment` (reuse is checked by the caller)."""
+    return matching_step(secret_base32, code, moment, window) is not None

@@ -7,6 +7,8 @@ import asyncio
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from models.orm import User
+
 # argon2-cffi's defaults are RFC 9106's low-memory profile of argon2id.
 _hasher = PasswordHasher()
 
@@ -27,3 +29,12 @@ async def verify_password(password_hash: str | None, password: str) -> bool:
     except (VerificationError, InvalidHashError):
         return False
     return bool(ok) and password_hash is not None
+
+
+async def rehash_if_outdated(user: User, password: str) -> None:
+    """After a successful sign-in: a hash made with older argon2 parameters is replaced
+    by one made with today's, while the password is at hand."""
+    if not _hasher.check_needs_rehash(user.password_hash):
+        return
+    user.password_hash = await hash_password(password)
+    await user.save(update_fields=["password_hash"])

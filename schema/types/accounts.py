@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 from strawberry import relay
 
-from models import orm
 from resolvers import accounts as account_resolvers
+from resolvers import rows
 from resolvers.context import Context
 from resolvers.readings import reading_consumption, submission_blocked_by
 from schema.errors import ErrorCode
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 TALK = "schema.types.talk"
 
 
-def address_of(row: orm.Account | orm.Premises) -> Address:
+def address_of(row: rows.AccountRow | rows.PremisesRow) -> Address:
     return Address(
         street=row.street,
         building_number=row.building_number,
@@ -76,7 +76,7 @@ class Contract(relay.Node):
     premises_address: Address
 
     @classmethod
-    def from_row(cls, row: orm.Contract) -> Contract:
+    def from_row(cls, row: rows.ContractRow) -> Contract:
         return cls(
             id=row.id,
             number=row.number,
@@ -95,10 +95,10 @@ class Reading(relay.Node):
     read_on: date
     source: ReadingSource
     submitted_at: datetime
-    row: strawberry.Private[orm.Reading]
+    row: strawberry.Private[rows.ReadingRow]
 
     @classmethod
-    def from_row(cls, row: orm.Reading) -> Reading:
+    def from_row(cls, row: rows.ReadingRow) -> Reading:
         return cls(
             id=row.id,
             value=row.value,
@@ -135,10 +135,10 @@ class Meter(relay.Node):
         description="number of integer digits on the register; "
         "the value rolls over to 0 past 10^digits"
     )
-    row: strawberry.Private[orm.Meter]
+    row: strawberry.Private[rows.MeterRow]
 
     @classmethod
-    def from_row(cls, row: orm.Meter) -> Meter:
+    def from_row(cls, row: rows.MeterRow) -> Meter:
         return cls(
             id=row.id,
             serial_number=row.serial_number,
@@ -187,10 +187,10 @@ class Account(relay.Node):
         description="true after a missed reading window: back on bimonthly billing, "
         "e-readings blocked"
     )
-    row: strawberry.Private[orm.Account]
+    row: strawberry.Private[rows.AccountRow]
 
     @classmethod
-    def from_row(cls, row: orm.Account) -> Account:
+    def from_row(cls, row: rows.AccountRow) -> Account:
         return cls(
             id=row.id,
             number=row.number,
@@ -309,10 +309,8 @@ class Account(relay.Node):
     ) -> list[Annotated[BillingCycleChangeRequest, strawberry.lazy(TALK)]]:
         from schema.types.talk import BillingCycleChangeRequest
 
-        rows = await orm.BillingCycleChangeRequest.filter(account_id=self.id).order_by(
-            "-created_at"
-        )
-        return [BillingCycleChangeRequest.from_row(r) for r in rows]
+        found = await info.context.loaders.cycle_requests_by_account.load(self.id)
+        return [BillingCycleChangeRequest.from_row(r) for r in found]
 
     @strawberry.field
     async def message_threads(
@@ -320,8 +318,8 @@ class Account(relay.Node):
     ) -> Connection[Annotated[MessageThread, strawberry.lazy(TALK)]]:
         from schema.types.talk import MessageThread
 
-        rows = await orm.MessageThread.filter(account_id=self.id).order_by("-updated_at", "-id")
-        return paginate([MessageThread.from_row(r) for r in rows], first, after)
+        found = await info.context.loaders.threads_by_account.load(self.id)
+        return paginate([MessageThread.from_row(r) for r in found], first, after)
 
     @strawberry.field
     async def data_change_requests(
@@ -329,5 +327,5 @@ class Account(relay.Node):
     ) -> list[Annotated[DataChangeRequest, strawberry.lazy(TALK)]]:
         from schema.types.talk import DataChangeRequest
 
-        rows = await orm.DataChangeRequest.filter(account_id=self.id).order_by("-created_at")
-        return [DataChangeRequest.from_row(r) for r in rows]
+        found = await info.context.loaders.data_change_requests_by_account.load(self.id)
+        return [DataChangeRequest.from_row(r) for r in found]

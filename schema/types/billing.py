@@ -10,9 +10,9 @@ from urllib.parse import quote
 import strawberry
 from strawberry import relay
 
-from models import orm
 from models.rules.billing import gross_unit_price
 from models.rules.transfer import transfer_title
+from resolvers import rows
 from resolvers.accounts import invoice_state
 from resolvers.context import Context
 from schema.types.common import Money
@@ -42,7 +42,7 @@ class Tariff:
     subscription_fee_gross: Money
 
     @classmethod
-    def from_row(cls, row: orm.Tariff) -> Tariff:
+    def from_row(cls, row: rows.TariffRow) -> Tariff:
         return cls(
             valid_from=row.valid_from,
             valid_to=row.valid_to,
@@ -70,7 +70,7 @@ class InvoiceLine:
     estimated: bool = strawberry.field(description="true when the quantity was estimated, not read")
 
     @classmethod
-    def from_row(cls, row: orm.InvoiceLine) -> InvoiceLine:
+    def from_row(cls, row: rows.InvoiceLineRow) -> InvoiceLine:
         return cls(
             service=row.service,
             description=row.description,
@@ -100,10 +100,10 @@ class Invoice(relay.Node):
     ksef_number: str | None = strawberry.field(
         description="number assigned by the national e-invoice system, once sent"
     )
-    row: strawberry.Private[orm.Invoice]
+    row: strawberry.Private[rows.InvoiceRow]
 
     @classmethod
-    def from_row(cls, row: orm.Invoice) -> Invoice:
+    def from_row(cls, row: rows.InvoiceRow) -> Invoice:
         return cls(
             id=row.id,
             number=row.number,
@@ -190,7 +190,7 @@ class Payment(relay.Node):
     reference: str
 
     @classmethod
-    def from_row(cls, row: orm.Payment) -> Payment:
+    def from_row(cls, row: rows.PaymentRow) -> Payment:
         return cls(
             id=row.id,
             amount=Money.of(row.amount),

@@ -9,7 +9,7 @@ from typing import Generic, TypeVar
 
 import strawberry
 
-from resolvers.errors import BadRequest
+from models.errors import BadRequest
 
 CURRENCY = "PLN"
 MAX_PAGE_SIZE = 100

@@ -8,10 +8,11 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 from strawberry import relay
 
-from models import orm
 from models.enums import TokenKind
 from resolvers import accounts as account_resolvers
+from resolvers import identity, rows
 from resolvers.context import Context
+from schema.permissions import CanRead, IsSignedIn
 from schema.types.enums import Role, Scope
 
 if TYPE_CHECKING:
@@ -28,7 +29,18 @@ class ApiToken(relay.Node):
     last_used_at: datetime | None
 
     @classmethod
-    def from_row(cls, row: orm.ApiToken) -> ApiToken:
+    def from_row(cls, row: rows.ApiTokenRow) -> ApiToken:
+        if row.kind == TokenKind.ACCESS:
+            # A partner app's sign-in: listed by its family, from the sign-in until
+            # the family's end, whatever pair is current.
+            return cls(
+                id=row.family_id or row.id,
+                name=row.name,
+                scopes=[Scope(s) for s in row.scopes.split(",") if s],
+                created_at=row.signed_in_at or row.created_at,
+                expires_at=row.refresh_expires_at,
+                last_used_at=row.last_used_at,
+            )
         return cls(
             id=row.id,
             name=row.name,
@@ -53,7 +65,7 @@ class User(relay.Node):
     )
 
     @classmethod
-    def from_row(cls, row: orm.User) -> User:
+    def from_row(cls, row: rows.UserRow) -> User:
         return cls(
             id=row.id,
             login=row.login,
@@ -63,7 +75,7 @@ class User(relay.Node):
             accepted_terms_version=row.accepted_terms_version,
         )
 
-    @strawberry.field
+    @strawberry.field(permission_classes=[CanRead])
     async def accounts(
         self, info: strawberry.Info[Context]
     ) -> list[Annotated[Account, strawberry.lazy("schema.types.accounts")]]:
@@ -71,11 +83,10 @@ class User(relay.Node):
 
         return [Account.from_row(r) for r in await account_resolvers.viewer_accounts(info.context)]
 
-    @strawberry.field
+    @strawberry.field(
+        permission_classes=[IsSignedIn],
+        description="every live token of the user: the tokens they made and every partner-app "
+        "sign-in that can still be refreshed, newest first",
+    )
     async def api_tokens(self, info: strawberry.Info[Context]) -> list[ApiToken]:
-        """The user's own tokens that are still usable (not revoked)."""
-        viewer = info.context.require_viewer()
-        rows = await orm.ApiToken.filter(
-            user_id=viewer.id, kind=TokenKind.PERSONAL, revoked_at__isnull=True
-        ).order_by("-created_at")
-        return [ApiToken.from_row(r) for r in rows]
+        return [ApiToken.from_row(r) for r in await identity.api_tokens(info.context, self.id)]

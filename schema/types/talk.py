@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 from strawberry import relay
 
-from models import orm
+from resolvers import rows
 from resolvers.context import Context
 from schema.types.enums import (
     AnnouncementKind,
@@ -44,7 +44,7 @@ class Announcement(relay.Node):
     valid_to: datetime | None
 
     @classmethod
-    def from_row(cls, row: orm.Announcement) -> Announcement:
+    def from_row(cls, row: rows.AnnouncementRow) -> Announcement:
         return cls(
             id=row.id,
             kind=row.kind,
@@ -68,7 +68,7 @@ class Attachment(relay.Node):
         return f"/wiadomosci/zalaczniki/{self.id}"
 
     @classmethod
-    def from_row(cls, row: orm.Attachment) -> Attachment:
+    def from_row(cls, row: rows.AttachmentRow) -> Attachment:
         return cls(id=row.id, filename=row.filename, content_type=row.content_type, size=row.size)
 
 
@@ -80,12 +80,12 @@ class Message(relay.Node):
     sent_at: datetime
 
     @strawberry.field
-    async def attachments(self) -> list[Attachment]:
-        rows = await orm.Attachment.filter(message_id=self.id).order_by("id")
-        return [Attachment.from_row(r) for r in rows]
+    async def attachments(self, info: strawberry.Info[Context]) -> list[Attachment]:
+        found = await info.context.loaders.attachments_by_message.load(self.id)
+        return [Attachment.from_row(r) for r in found]
 
     @classmethod
-    def from_row(cls, row: orm.Message) -> Message:
+    def from_row(cls, row: rows.MessageRow) -> Message:
         return cls(id=row.id, author=row.author, body=row.body, sent_at=row.sent_at)
 
 
@@ -105,12 +105,12 @@ class MessageThread(relay.Node):
         return await _account(info, self.account_id)
 
     @strawberry.field
-    async def messages(self) -> list[Message]:
-        rows = await orm.Message.filter(thread_id=self.id).order_by("sent_at", "id")
-        return [Message.from_row(r) for r in rows]
+    async def messages(self, info: strawberry.Info[Context]) -> list[Message]:
+        found = await info.context.loaders.messages_by_thread.load(self.id)
+        return [Message.from_row(r) for r in found]
 
     @classmethod
-    def from_row(cls, row: orm.MessageThread) -> MessageThread:
+    def from_row(cls, row: rows.MessageThreadRow) -> MessageThread:
         return cls(
             id=row.id,
             subject=row.subject,
@@ -132,7 +132,7 @@ class BillingCycleChangeRequest(relay.Node):
     )
 
     @classmethod
-    def from_row(cls, row: orm.BillingCycleChangeRequest) -> BillingCycleChangeRequest:
+    def from_row(cls, row: rows.BillingCycleChangeRequestRow) -> BillingCycleChangeRequest:
         return cls(
             id=row.id,
             requested=row.requested,
@@ -168,7 +168,7 @@ class DataChangeRequest(relay.Node):
         return await _account(info, self.account_id)
 
     @classmethod
-    def from_row(cls, row: orm.DataChangeRequest) -> DataChangeRequest:
+    def from_row(cls, row: rows.DataChangeRequestRow) -> DataChangeRequest:
         changes = [
             FieldChange(field=c["field"], old_value=c.get("oldValue"), new_value=c["newValue"])
             for c in row.changes or []
@@ -204,7 +204,7 @@ class FailureReport(relay.Node):
     contact_email: str | None
 
     @classmethod
-    def from_row(cls, row: orm.FailureReport) -> FailureReport:
+    def from_row(cls, row: rows.FailureReportRow) -> FailureReport:
         return cls(
             id=row.id,
             created_at=row.created_at,

@@ -49,7 +49,7 @@ async def test_a_wrong_password_re_renders_the_form_with_the_error(http: httpx.A
     response = await _sign_in(http, password="wrong")
     assert response.status_code == 422
     assert "<title>Błąd:" in response.text
-    assert "Nieprawidłowy login lub hasło." in response.text
+    assert "Nieprawidłowy login lub hasło" in response.text
     assert 'value="jan.kowalski"' in response.text
     assert "wrong" not in response.text
     assert await Session.all().count() == 0

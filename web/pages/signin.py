@@ -7,8 +7,9 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from models.clock import Clock
+from models.errors import DomainError, InvalidCredentials
 from models.services.sessions import end_session, start_session
-from models.services.signin import SignInProblem, check_credentials
+from models.services.signin import Credentials, SignedInUser, sign_in
 from models.settings import Settings
 from web.auth import clear_session_cookie, client_address, set_session_cookie
 from web.csrf import read_form
@@ -16,12 +17,6 @@ from web.forms import FormErrors
 from web.rendering import render
 
 LOGIN_TEMPLATE = "auth/login.html"
-
-_PROBLEMS = {
-    SignInProblem.INVALID_CREDENTIALS: ("login", "Nieprawidłowy login lub hasło."),
-    SignInProblem.OTP_REQUIRED: ("otp", "Podaj kod jednorazowy z aplikacji uwierzytelniającej."),
-    SignInProblem.OTP_INVALID: ("otp", "Kod jednorazowy jest nieprawidłowy lub wygasł."),
-}
 
 
 def _after_sign_in(request: Request) -> str:
@@ -31,8 +26,7 @@ def _after_sign_in(request: Request) -> str:
 async def login_page(request: Request) -> Response:
     if request.state.viewer is not None:
         return RedirectResponse("/konto", status_code=303)
-    context = {"values": {}, "errors": FormErrors(), "show_otp": False}
-    return render(request, LOGIN_TEMPLATE, context)
+    return render(request, LOGIN_TEMPLATE, {"values": {}, "errors": FormErrors()})
 
 
 async def login_submit(request: Request) -> Response:
@@ -45,22 +39,23 @@ async def login_submit(request: Request) -> Response:
         errors.add("login", "Podaj login.")
     if not password:
         errors.add("password", "Podaj hasło.")
-    show_otp = bool(otp)
     if not errors:
         clock: Clock = request.app.state.clock
-        result = await check_credentials(login, password, otp, clock)
-        if result.user is not None:
-            return await _signed_in(request, result.user)
-        assert result.problem is not None
-        field, message = _PROBLEMS[result.problem]
-        errors.add(field, message)
-        show_otp = result.problem is not SignInProblem.INVALID_CREDENTIALS
-    # The password is never sent back into the form.
-    context = {"values": {"login": login}, "errors": errors, "show_otp": show_otp}
+        credentials = Credentials(login, password, otp, client_address(request))
+        try:
+            user = await sign_in(credentials, clock)
+        except DomainError as refused:
+            # A wrong password is about the fields; a lock or a limit about the form.
+            field = "login" if isinstance(refused, InvalidCredentials) else None
+            errors.add(field, refused.message("pl"))
+        else:
+            return await _signed_in(request, user)
+    # The password and the code are never sent back into the form.
+    context = {"values": {"login": login}, "errors": errors}
     return render(request, LOGIN_TEMPLATE, context, status_code=422)
 
 
-async def _signed_in(request: Request, user) -> Response:  # type: ignore[no-untyped-def]
+async def _signed_in(request: Request, user: SignedInUser) -> Response:
     settings: Settings = request.app.state.settings
     clock: Clock = request.app.state.clock
     # A new session id at every sign-in: an id planted before sign-in is worthless after.
