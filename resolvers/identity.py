@@ -31,4 +31,4 @@ async def revoke_api_token(ctx: Context, token_id: str) -> None:
     assert viewer is not None  # the field's permission requires a signed-in viewer
     pk = pk_of(token_id, "ApiToken") or 0
     await tokens.revoke_token(viewer, pk, ctx.clock, client_address=ctx.client_address)
-    ctx.loaders.api_tokens_by_user.clear(viewer.id)
+    ctx.loaders.clear_all()

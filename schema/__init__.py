@@ -12,7 +12,7 @@ from strawberry.extensions import (
 from strawberry.extensions.max_aliases import create_validator as alias_limit_rule
 from strawberry.extensions.query_depth_limiter import create_validator as depth_limit_rule
 
-from schema.extensions import ErrorPolicy
+from schema.extensions import ErrorPolicy, RequestRules
 from schema.mutation import Mutation
 from schema.query import Query
 from schema.types.accounts import Account, Contract, Meter, Reading
@@ -74,6 +74,7 @@ schema = Schema(
     types=NODE_TYPES,
     extensions=[
         ErrorPolicy,
+        RequestRules,
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
         lambda: ParserCache(maxsize=CACHE_SIZE),
         lambda: AddValidationRules(LIMIT_RULES),

@@ -6,10 +6,19 @@ import logging
 import re
 from collections.abc import Iterator
 
-from graphql import GraphQLError
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+)
+from graphql import ExecutionResult as GraphQLExecutionResult
 from strawberry.extensions import SchemaExtension
 
-from models.errors import DomainError
+from models.errors import BadRequest, DomainError
 
 log = logging.getLogger("ebok.graphql")
 
@@ -38,48 +47,48 @@ class ErrorPolicy(SchemaExtension):
 
     An unexpected exception is a bug: the caller gets "Unexpected error." and an id
     to quote, the log gets the traceback under the same id. A domain error keeps its
-    code and speaks the caller's language. Errors are changed in place because parse
-    and validation errors reach the response by another path than execution errors,
-    but always as these same objects.
+    code and speaks the caller's language.
+
+    The response gets coded *copies*: validation errors come from a cache shared by
+    every request, and changing them in place would hand one caller's wording (or
+    one environment's) to the next.
     """
 
     def on_operation(self) -> Iterator[None]:
         try:
             yield
         except GraphQLError as error:
-            # Syntax errors are thrown through this hook before Strawberry reports them.
-            self._code(error)
+            # Syntax errors are thrown through this hook before Strawberry reports
+            # them; they are made anew for each request, so they are coded in place.
+            coded = self._coded(error)
+            error.message, error.extensions = coded.message, coded.extensions
+            error.original_error = None
             raise
-        context = self.execution_context
-        errors = list(context.pre_execution_errors or [])
-        if context.result is not None and context.result.errors:
-            errors += context.result.errors
-        for error in errors:
-            self._code(error)
+        result = self.execution_context.result
+        if result is not None and result.errors:
+            result.errors = [self._coded(error) for error in result.errors]
 
-    def _code(self, error: GraphQLError) -> None:
+    def _coded(self, error: GraphQLError) -> GraphQLError:
         if error.extensions and "code" in error.extensions:
-            return  # already coded (the same error object may be listed twice)
+            return error
         code = error_code(error)
         original = error.original_error
+        message = error.message
+        extensions: dict[str, object] = {**(error.extensions or {}), "code": code}
         if isinstance(original, DomainError):
-            error.message = original.message(self._language())
-        if code != "INTERNAL":
-            if self._hide_suggestions():
-                error.message = _SUGGESTION.sub("", error.message)
-            error.extensions = {**(error.extensions or {}), "code": code}
-            error.original_error = None
-            return
-        request_id = getattr(self.execution_context.context, "request_id", None)
-        log.error(
-            "unexpected error in %s (request %s)",
-            ".".join(str(p) for p in error.path or []) or "operation",
-            request_id,
-            exc_info=error.original_error,
-        )
-        error.message = MASKED_MESSAGE
-        error.original_error = None
-        error.extensions = {"code": "INTERNAL", "requestId": request_id}
+            message = original.message(self._language())
+        if code == "INTERNAL":
+            request_id = getattr(self.execution_context.context, "request_id", None)
+            log.error(
+                "unexpected error in %s (request %s)",
+                ".".join(str(p) for p in error.path or []) or "operation",
+                request_id,
+                exc_info=original,
+            )
+            message, extensions = MASKED_MESSAGE, {"code": "INTERNAL", "requestId": request_id}
+        elif self._hide_suggestions():
+            message = _SUGGESTION.sub("", message)
+        return GraphQLError(message, nodes=error.nodes, path=error.path, extensions=extensions)
 
     def _language(self) -> str:
         return getattr(self.execution_context.context, "language", "pl")
@@ -87,3 +96,73 @@ class ErrorPolicy(SchemaExtension):
     def _hide_suggestions(self) -> bool:
         settings = getattr(self.execution_context.context, "settings", None)
         return settings is None or settings.is_production
+
+
+def _root_field_names(document: DocumentNode, operation: OperationDefinitionNode) -> set[str]:
+    """The names of the fields an operation selects at its root, through fragments."""
+    fragments = {
+        d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+    }
+    names: set[str] = set()
+    pending = list(operation.selection_set.selections)
+    seen: set[str] = set()
+    while pending:
+        selection = pending.pop()
+        if isinstance(selection, FieldNode):
+            names.add(selection.name.value)
+        elif isinstance(selection, InlineFragmentNode):
+            pending += selection.selection_set.selections
+        elif isinstance(selection, FragmentSpreadNode):
+            name = selection.name.value
+            if name not in seen and name in fragments:
+                seen.add(name)
+                pending += fragments[name].selection_set.selections
+    return names
+
+
+INTROSPECTION_FIELDS = frozenset({"__schema", "__type"})
+
+
+class RequestRules(SchemaExtension):
+    """Rules about the request as a whole, checked after validation, before running.
+
+    - A document with several operations must name the one to run: guessing one
+      would run something the caller may not have meant.
+    - In production, only signed-in callers may introspect the schema; anonymous
+      callers get the contract (shared/contract/schema.graphql), not a live map.
+
+    They depend on the caller, so they cannot be validation rules (whose results
+    are cached per document for everyone); they run before execution instead.
+    """
+
+    def on_execute(self) -> Iterator[None]:
+        context = self.execution_context
+        document = context.graphql_document
+        if document is not None:
+            problem = self._problem(document)
+            if problem is not None:
+                # A result set before execution replaces it (the refusal is coded
+                # like any other error by ErrorPolicy).
+                error = GraphQLError(problem, original_error=BadRequest(problem))
+                context.result = GraphQLExecutionResult(data=None, errors=[error])
+        yield
+
+    def _problem(self, document: DocumentNode) -> str | None:
+        operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+        # Strawberry's `operation_name` falls back to the first operation's name; the
+        # rule is about what the caller sent.
+        named = getattr(self.execution_context, "_provided_operation_name", None)
+        if len(operations) > 1 and not named:
+            return "The document has several operations: name one in `operationName`."
+        if self._introspection_refused(document, operations):
+            return "Sign in to introspect the schema; its contract is published."
+        return None
+
+    def _introspection_refused(
+        self, document: DocumentNode, operations: list[OperationDefinitionNode]
+    ) -> bool:
+        ctx = self.execution_context.context
+        settings = getattr(ctx, "settings", None)
+        if settings is None or not settings.is_production or getattr(ctx, "viewer", None):
+            return False
+        return any(INTROSPECTION_FIELDS & _root_field_names(document, op) for op in operations)

@@ -15,10 +15,9 @@ from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
-from tortoise import connections
 
 from models.clock import Clock, clock_from_settings
-from models.services.database import close_database, open_database
+from models.services.database import close_database, database_reachable, open_database
 from models.settings import Settings, load_settings
 from schema import schema
 from web.graphql_app import GraphQLEndpoint
@@ -52,10 +51,8 @@ class RequestIdMiddleware:
 
 
 async def healthz(request: Request) -> JSONResponse:
-    try:
-        await connections.get("default").execute_query("SELECT 1")
-    except Exception:
-        log.exception("health check: database unreachable")
+    if not await database_reachable():
+        log.error("health check: database unreachable")
         return JSONResponse({"status": "unavailable", "database": "unreachable"}, status_code=503)
     return JSONResponse({"status": "ok", "database": "ok"})
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tortoise import Tortoise
+from tortoise import Tortoise, connections
 from tortoise.migrations.api.migrate import migrate
 
 from models.config import sqlite_path, tortoise_config
@@ -34,3 +34,12 @@ async def open_database(database_url: str) -> None:
 
 async def close_database() -> None:
     await Tortoise.close_connections()
+
+
+async def database_reachable() -> bool:
+    """Whether the database answers a trivial query (for the health check)."""
+    try:
+        await connections.get("default").execute_query("SELECT 1")
+    except Exception:  # any failure to reach it is the answer, not an error here
+        return False
+    return True

@@ -167,17 +167,15 @@ async def _address_blocked_until(address: str, now: datetime) -> datetime | None
 
 async def _login_history(login: str, now: datetime, *, before_id: int) -> LoginHistory:
     """Failures of the login since its last success (and within a day), attempts
-    still being checked included, this one excluded."""
-    since = now - LOGIN_MEMORY
+    still being checked included, this one excluded. Attempts are ordered by id,
+    which follows the order they were made in."""
+    recent = LoginAttempt.filter(login=login, at__gt=now - LOGIN_MEMORY, id__lt=before_id)
     success = (
-        await LoginAttempt.filter(login=login, outcome=LoginOutcome.SUCCEEDED, at__gt=since)
-        .annotate(last=Max("at"))
-        .values("last")
+        await recent.filter(outcome=LoginOutcome.SUCCEEDED).annotate(last=Max("id")).values("last")
     )
-    if success and success[0]["last"] is not None:
-        since = success[0]["last"]
+    last_success_id = (success[0]["last"] if success else None) or 0
     row = (
-        await LoginAttempt.filter(login=login, at__gt=since, outcome__in=_COUNTED, id__lt=before_id)
+        await recent.filter(outcome__in=_COUNTED, id__gt=last_success_id)
         .annotate(failures=Count("id"), last=Max("at"))
         .values("failures", "last")
     )

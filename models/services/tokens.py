@@ -95,22 +95,21 @@ async def refresh_access_token(
 ) -> IssuedToken:
     """Trade a refresh token for a new pair; the old pair stops working at once."""
     now = clock.now()
-    async with in_transaction():
-        old = await ApiToken.get_or_none(refresh_hash=secret_hash(refresh_token)).select_related(
-            "user"
+    old = await ApiToken.get_or_none(refresh_hash=secret_hash(refresh_token)).select_related("user")
+    if old is None or old.kind != TokenKind.ACCESS:
+        raise RefreshTokenUnknown(field="refreshToken")
+    if old.rotated_at is not None:
+        # Committed before refusing: the refusal must not roll the revocation back.
+        await _revoke_family(_family(old), now)
+        security_event(
+            "refresh_token_reused",
+            level=logging.WARNING,
+            user_id=old.user_id,
+            family=_family(old),
+            ip=client_address,
         )
-        if old is None or old.kind != TokenKind.ACCESS:
-            raise RefreshTokenUnknown(field="refreshToken")
-        if old.rotated_at is not None:
-            await _revoke_family(_family(old), now)
-            security_event(
-                "refresh_token_reused",
-                level=logging.WARNING,
-                user_id=old.user_id,
-                family=_family(old),
-                ip=client_address,
-            )
-            raise RefreshTokenUnknown(field="refreshToken")
+        raise RefreshTokenUnknown(field="refreshToken")
+    async with in_transaction():
         if old.revoked_at is not None or not old.user.is_active:
             raise RefreshTokenUnknown(field="refreshToken")
         if old.refresh_expires_at is None or old.refresh_expires_at <= now:

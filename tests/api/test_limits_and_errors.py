@@ -88,9 +88,9 @@ async def test_health_check_reports_the_database(
         async def execute_query(self, sql: str) -> None:
             raise ConnectionError("database is down")
 
-    import web.app
+    from models.services import database
 
-    monkeypatch.setattr(web.app.connections, "get", lambda name: Down())
+    monkeypatch.setattr(database.connections, "get", lambda name: Down())
     response = await http.get("/healthz")
     assert response.status_code == 503
     assert response.json()["database"] != "ok"

@@ -60,12 +60,12 @@ async def test_refresh_rotates_and_the_old_refresh_token_dies(http: httpx.AsyncC
     ]["issueToken"]
     second = (await _post(http, REFRESH, {"r": first["refreshToken"]}))["data"]["refreshToken"]
     assert second["errors"] == [] and second["token"] != first["token"]
-    again = (await _post(http, REFRESH, {"r": first["refreshToken"]}))["data"]["refreshToken"]
-    assert again["token"] is None and again["errors"][0]["field"] == "refreshToken"
     old_access = await _post(http, "{ accounts { number } }", {}, first["token"])
     assert old_access["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
     new_access = await _post(http, "{ accounts { number } }", {}, second["token"])
     assert new_access["data"]["accounts"] == [{"number": "100001"}]
+    again = (await _post(http, REFRESH, {"r": first["refreshToken"]}))["data"]["refreshToken"]
+    assert again["token"] is None and again["errors"][0]["field"] == "refreshToken"
 
 
 async def test_an_access_token_expires_after_an_hour(http: httpx.AsyncClient, clock: Clock) -> None:
@@ -86,3 +86,86 @@ async def test_staff_need_the_one_time_code(api: Api) -> None:
     code = totp_at("JBSWY3DPEHPK3PXP", Clock.real_now())
     ok = (await api.data(ISSUE, {**variables, "otp": code}))["issueToken"]
     assert ok["errors"] == [] and ok["token"]
+
+
+TOKENS = "{ me { apiTokens { id name scopes createdAt expiresAt lastUsedAt } } }"
+REVOKE = """mutation Revoke($id: ID!) { revokeApiToken(id: $id) { ok errors { field code } } }"""
+
+
+async def _issue(http: httpx.AsyncClient) -> dict:
+    variables = {"login": "jan.kowalski", "password": "Woda-Demo-2026!"}
+    return (await _post(http, ISSUE, variables))["data"]["issueToken"]
+
+
+async def test_reusing_a_rotated_refresh_token_revokes_its_whole_family(
+    http: httpx.AsyncClient,
+) -> None:
+    first = await _issue(http)
+    second = (await _post(http, REFRESH, {"r": first["refreshToken"]}))["data"]["refreshToken"]
+    # Someone replays the first refresh token (a stolen copy): every descendant dies.
+    replay = (await _post(http, REFRESH, {"r": first["refreshToken"]}))["data"]["refreshToken"]
+    assert replay["token"] is None
+    dead = await _post(http, "{ accounts { number } }", {}, second["token"])
+    assert dead["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    third = (await _post(http, REFRESH, {"r": second["refreshToken"]}))["data"]["refreshToken"]
+    assert third["token"] is None and third["errors"][0]["code"] == "INVALID_CREDENTIALS"
+    # Another sign-in of the same user is a family of its own and lives on.
+    other = await _issue(http)
+    alive = await _post(http, "{ accounts { number } }", {}, other["token"])
+    assert alive["data"]["accounts"] == [{"number": "100001"}]
+
+
+async def test_a_refresh_chain_ends_thirty_days_after_the_sign_in(
+    http: httpx.AsyncClient, clock: Clock
+) -> None:
+    pair = await _issue(http)
+    for _ in range(4):  # refreshed every week, the chain still ends on day 30
+        clock.set(clock.now() + timedelta(days=7))
+        pair = (await _post(http, REFRESH, {"r": pair["refreshToken"]}))["data"]["refreshToken"]
+        assert pair["errors"] == []
+    clock.set(clock.now() + timedelta(days=2, minutes=1))
+    late = (await _post(http, REFRESH, {"r": pair["refreshToken"]}))["data"]["refreshToken"]
+    assert late["token"] is None and late["errors"][0]["code"] == "TOKEN_EXPIRED"
+
+
+async def test_api_tokens_list_partner_sign_ins_with_last_use_and_revoke_ends_them_at_once(
+    http: httpx.AsyncClient, clock: Clock
+) -> None:
+    app = await _issue(http)
+    clock.set(clock.now() + timedelta(minutes=5))
+    refreshed = (await _post(http, REFRESH, {"r": app["refreshToken"]}))["data"]["refreshToken"]
+    clock.set(clock.now() + timedelta(minutes=5))
+    listed = (await _post(http, TOKENS, {}, refreshed["token"]))["data"]["me"]["apiTokens"]
+    assert len(listed) == 1, "a refreshed sign-in is one entry, not one per pair"
+    token = listed[0]
+    assert token["scopes"] == ["READ", "WRITE"]
+    assert token["lastUsedAt"].startswith(clock.now().date().isoformat())
+    assert token["expiresAt"] > token["createdAt"]
+    revoked = await _post(http, REVOKE, {"id": token["id"]}, refreshed["token"])
+    assert revoked["data"]["revokeApiToken"] == {"ok": True, "errors": []}
+    gone = await _post(http, "{ accounts { number } }", {}, refreshed["token"])
+    assert gone["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    no_refresh = (await _post(http, REFRESH, {"r": refreshed["refreshToken"]}))["data"]
+    assert no_refresh["refreshToken"]["token"] is None
+
+
+async def test_a_token_of_someone_else_cannot_be_revoked(http: httpx.AsyncClient, api: Api) -> None:
+    jans = await _issue(http)
+    listed = (await _post(http, TOKENS, {}, jans["token"]))["data"]["me"]["apiTokens"]
+    other = await api.data(REVOKE, {"id": listed[0]["id"]}, as_user="wspolnota.lipowa")
+    assert other["revokeApiToken"] == {
+        "ok": False,
+        "errors": [{"field": "id", "code": "NOT_FOUND"}],
+    }
+    still = await _post(http, "{ accounts { number } }", {}, jans["token"])
+    assert still["data"]["accounts"] == [{"number": "100001"}]
+
+
+async def test_a_read_only_token_cannot_call_a_mutation(api: Api) -> None:
+    from models.enums import Scope
+
+    refused = await api.run(
+        REVOKE, {"id": "QXBpVG9rZW46MQ=="}, as_user="jan.kowalski", scopes=frozenset({Scope.READ})
+    )
+    assert refused.codes == ["FORBIDDEN"]
+    assert refused.data is None or refused.data.get("revokeApiToken") is None
