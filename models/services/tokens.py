@@ -71,7 +71,8 @@ async def _create_pair(
         refresh_expires_at=family_ends,
         family_id=family_id,
         signed_in_at=signed_in_at,
-        last_used_at=now,
+        # A refresh is a use of the sign-in; a new sign-in has not been used yet.
+        last_used_at=now if family_id is not None else None,
     )
     if family_id is None:
         row.family_id = row.id

@@ -169,3 +169,40 @@ async def test_a_read_only_token_cannot_call_a_mutation(api: Api) -> None:
     )
     assert refused.codes == ["FORBIDDEN"]
     assert refused.data is None or refused.data.get("revokeApiToken") is None
+
+
+async def test_payload_errors_speak_the_callers_language(http: httpx.AsyncClient) -> None:
+    variables = {"login": "jan.kowalski", "password": "nope"}
+    response = await http.post(
+        "/graphql",
+        json={"query": ISSUE, "variables": variables},
+        headers={"accept-language": "en-GB,en;q=0.9"},
+    )
+    error = response.json()["data"]["issueToken"]["errors"][0]
+    assert error["code"] == "INVALID_CREDENTIALS"
+    assert error["message"].startswith("Wrong login or password")
+
+
+async def test_ten_failures_lock_issue_token_as_the_pages(
+    http: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from models.services import signin
+
+    async def no_wait(seconds: float) -> None:
+        return None
+
+    monkeypatch.setattr(signin, "pause", no_wait)
+    for _ in range(10):
+        failed = (await _post(http, ISSUE, {"login": "jan.kowalski", "password": "x"}))["data"]
+        assert failed["issueToken"]["errors"][0]["code"] == "INVALID_CREDENTIALS"
+    variables = {"login": "jan.kowalski", "password": "Woda-Demo-2026!"}
+    locked = (await _post(http, ISSUE, variables))["data"]["issueToken"]
+    assert locked["token"] is None
+    assert locked["errors"] == [
+        {"field": None, "code": "ACCOUNT_LOCKED", "message": locked["errors"][0]["message"]}
+    ]
+    # The page says the same to a browser.
+    page = await http.get("/login")
+    token = page.text.split('name="csrf_token" value="')[1].split('"')[0]
+    form = await http.post("/login", data={**variables, "csrf_token": token})
+    assert form.status_code == 422 and "wstrzymane" in form.text
