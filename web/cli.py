@@ -1,4 +1,4 @@
-"""The `ebok` command: serve, migrate, demo, schema."""
+"""The `ebok` command: serve, migrate, demo, schema, check."""
 
 from __future__ import annotations
 
@@ -103,6 +103,34 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+async def _check(settings: Settings, repair: bool) -> int:
+    from tqdm import tqdm
+
+    from models.orm import Account
+    from models.services.database import close_database, open_database
+    from models.services.figures import check_figures
+
+    await open_database(settings.database_url)
+    try:
+        total = await Account.all().count()
+        with tqdm(total=total, unit=" kont", desc="ebok check", file=sys.stderr) as bar:
+            differences = await check_figures(repair=repair, progress=bar.update)
+    finally:
+        await close_database()
+    for difference in differences:
+        print(difference)
+    verb = "repaired" if repair else "found"
+    print(f"{len(differences)} difference(s) {verb} in the stored figures of {total} account(s)")
+    return 1 if differences and not repair else 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """Recompute every stored figure from the ledger; exit 1 when any differs."""
+    settings = load_settings()
+    asyncio.run(_migrate(settings))
+    return asyncio.run(_check(settings, args.repair))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ebok", description="eBOK, the water utility's customer service office"
@@ -132,6 +160,13 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("schema", help="print the GraphQL schema (SDL)").set_defaults(
         handler=cmd_schema
     )
+    check = commands.add_parser(
+        "check",
+        help="recompute the stored balances and invoice figures from the ledger "
+        "and report any difference (exit status 1)",
+    )
+    check.add_argument("--repair", action="store_true", help="also correct the differences found")
+    check.set_defaults(handler=cmd_check)
     return parser
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from tortoise import fields
 from tortoise.models import Model
 
 from models.enums import AccountKind, BillingCycle, ReadingSource
-from models.orm._fields import volume
+from models.orm._fields import money, volume
 from models.orm.identity import User
 
 
@@ -28,6 +30,12 @@ class Account(Model):
     billing_cycle = fields.CharEnumField(BillingCycle, max_length=16)
     e_readings_blocked = fields.BooleanField(default=False)
     created_at = fields.DatetimeField()
+    # What the customer owes (positive) or overpaid (negative): every invoice less
+    # every completed payment, kept exact by the services that issue and book them.
+    balance = money(default=Decimal("0"))
+    # Bumped by every change to anything of the account: an unchanged version lets a
+    # repeated view be answered "304 Not Modified" without running its operation.
+    version = fields.IntField(default=0)
 
     class Meta:
         table = "accounts"
@@ -50,7 +58,7 @@ class Premises(Model):
 class Contract(Model):
     id = fields.IntField(primary_key=True)
     account: fields.ForeignKeyRelation[Account] = fields.ForeignKeyField(
-        "ebok.Account", related_name="contracts", on_delete=fields.RESTRICT
+        "ebok.Account", related_name="contracts", on_delete=fields.RESTRICT, db_index=True
     )
     premises: fields.ForeignKeyRelation[Premises] = fields.ForeignKeyField(
         "ebok.Premises", related_name="contracts", on_delete=fields.RESTRICT
@@ -68,7 +76,7 @@ class Contract(Model):
 class Meter(Model):
     id = fields.IntField(primary_key=True)
     contract: fields.ForeignKeyRelation[Contract] = fields.ForeignKeyField(
-        "ebok.Contract", related_name="meters", on_delete=fields.RESTRICT
+        "ebok.Contract", related_name="meters", on_delete=fields.RESTRICT, db_index=True
     )
     serial_number = fields.CharField(max_length=32, unique=True)
     is_main = fields.BooleanField(default=False)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from tortoise import fields
 from tortoise.models import Model
 
-from models.enums import InvoiceKind, PaymentMethod, PaymentStatus, Service
+from models.enums import InvoiceKind, InvoiceStatus, PaymentMethod, PaymentStatus, Service
 from models.orm._fields import money, volume
 from models.orm.accounts import Account, Reading
 from models.orm.identity import User
@@ -43,8 +45,18 @@ class Invoice(Model):
     net = money()
     vat = money()
     gross = money()
+    # Kept exact by the services that book payments (models/services/figures.py), in
+    # the transaction that changes them: what completed payments allocated to it,
+    # and UNPAID, PARTIALLY_PAID or PAID accordingly. OVERDUE is never stored: it
+    # depends on the day, and is read from the due date of an invoice not yet PAID.
+    paid = money(default=Decimal("0"))
+    settlement = fields.CharEnumField(InvoiceStatus, max_length=16, default=InvoiceStatus.UNPAID)
     corrects: fields.ForeignKeyNullableRelation[Invoice] = fields.ForeignKeyField(
-        "ebok.Invoice", related_name="corrections", null=True, on_delete=fields.RESTRICT
+        "ebok.Invoice",
+        related_name="corrections",
+        null=True,
+        on_delete=fields.RESTRICT,
+        db_index=True,
     )
     ksef_number = fields.CharField(max_length=35, null=True, unique=True)
     created_at = fields.DatetimeField()
@@ -58,7 +70,12 @@ class Invoice(Model):
 
     class Meta:
         table = "invoices"
-        indexes = (("account_id", "issued_on"), ("account_id", "due_date"))
+        indexes = (
+            ("account_id", "issued_on"),
+            ("account_id", "due_date"),
+            # The open invoices of an account, oldest due first: the dashboard's figures.
+            ("account_id", "settlement", "due_date"),
+        )
 
 
 class InvoiceLine(Model):
@@ -136,7 +153,11 @@ class Payment(Model):
 
     class Meta:
         table = "payments"
-        indexes = (("account_id", "booked_on"), ("status", "created_at"))
+        indexes = (
+            ("account_id", "booked_on"),
+            ("account_id", "created_at"),
+            ("status", "created_at"),
+        )
 
 
 class PaymentAllocation(Model):
@@ -145,7 +166,7 @@ class PaymentAllocation(Model):
         "ebok.Payment", related_name="allocations", on_delete=fields.CASCADE
     )
     invoice: fields.ForeignKeyRelation[Invoice] = fields.ForeignKeyField(
-        "ebok.Invoice", related_name="allocations", on_delete=fields.RESTRICT
+        "ebok.Invoice", related_name="allocations", on_delete=fields.RESTRICT, db_index=True
     )
     amount = money()
 

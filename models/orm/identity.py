@@ -45,7 +45,7 @@ class Session(Model):
     id = fields.IntField(primary_key=True)
     key_hash = fields.CharField(max_length=64, unique=True)
     user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
-        "ebok.User", related_name="sessions", on_delete=fields.CASCADE
+        "ebok.User", related_name="sessions", on_delete=fields.CASCADE, db_index=True
     )
     csrf_token = fields.CharField(max_length=64)
     created_at = fields.DatetimeField()
@@ -63,7 +63,7 @@ class ApiToken(Model):
 
     id = fields.IntField(primary_key=True)
     user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
-        "ebok.User", related_name="api_tokens", on_delete=fields.CASCADE
+        "ebok.User", related_name="api_tokens", on_delete=fields.CASCADE, db_index=True
     )
     kind = fields.CharEnumField(TokenKind, max_length=16)
     name = fields.CharField(max_length=100)
@@ -127,7 +127,7 @@ class Registration(Model):
 
     id = fields.IntField(primary_key=True)
     account: fields.ForeignKeyRelation[Account] = fields.ForeignKeyField(
-        "ebok.Account", related_name="registrations", on_delete=fields.CASCADE
+        "ebok.Account", related_name="registrations", on_delete=fields.CASCADE, db_index=True
     )
     invoice_number = fields.CharField(max_length=32)
     email = fields.CharField(max_length=254)
@@ -156,7 +156,7 @@ class Consent(Model):
     text_version = fields.CharField(max_length=32)
     given_at = fields.DatetimeField()
     user: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
-        "ebok.User", related_name="consents", null=True, on_delete=fields.CASCADE
+        "ebok.User", related_name="consents", null=True, on_delete=fields.CASCADE, db_index=True
     )
     registration: fields.ForeignKeyNullableRelation[Registration] = fields.ForeignKeyField(
         "ebok.Registration", related_name="consents", null=True, on_delete=fields.CASCADE

@@ -53,7 +53,7 @@ class Message(Model):
 class Attachment(Model):
     id = fields.IntField(primary_key=True)
     message: fields.ForeignKeyRelation[Message] = fields.ForeignKeyField(
-        "ebok.Message", related_name="attachments", on_delete=fields.CASCADE
+        "ebok.Message", related_name="attachments", on_delete=fields.CASCADE, db_index=True
     )
     filename = fields.CharField(max_length=255)
     content_type = fields.CharField(max_length=100)
@@ -71,7 +71,7 @@ class DataChangeRequest(Model):
 
     id = fields.IntField(primary_key=True)
     account: fields.ForeignKeyRelation[Account] = fields.ForeignKeyField(
-        "ebok.Account", related_name="data_change_requests", on_delete=fields.CASCADE
+        "ebok.Account", related_name="data_change_requests", on_delete=fields.CASCADE, db_index=True
     )
     requested_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "ebok.User", related_name=False, null=True, on_delete=fields.SET_NULL
@@ -93,7 +93,10 @@ class DataChangeRequest(Model):
 class BillingCycleChangeRequest(Model):
     id = fields.IntField(primary_key=True)
     account: fields.ForeignKeyRelation[Account] = fields.ForeignKeyField(
-        "ebok.Account", related_name="billing_cycle_requests", on_delete=fields.CASCADE
+        "ebok.Account",
+        related_name="billing_cycle_requests",
+        on_delete=fields.CASCADE,
+        db_index=True,
     )
     requested = fields.CharEnumField(BillingCycle, max_length=16)
     status = fields.CharEnumField(RequestStatus, max_length=16, default=RequestStatus.PENDING)

@@ -11,7 +11,16 @@ from decimal import Decimal
 
 from models.rules.money import ZERO
 
-__all__ = ["OVERDUE", "PAID", "PARTIALLY_PAID", "UNPAID", "amount_due", "invoice_status"]
+__all__ = [
+    "OVERDUE",
+    "PAID",
+    "PARTIALLY_PAID",
+    "UNPAID",
+    "amount_due",
+    "invoice_status",
+    "settlement",
+    "status_on",
+]
 
 UNPAID = "UNPAID"
 PARTIALLY_PAID = "PARTIALLY_PAID"
@@ -25,18 +34,27 @@ def amount_due(gross: Decimal, paid: Decimal) -> Decimal:
     return max(gross - paid, ZERO)
 
 
+def settlement(gross: Decimal, paid: Decimal) -> str:
+    """How far an invoice is paid, whatever the day: the part of its status that is
+    stored (a credit note, gross <= 0, is always PAID)."""
+    if paid >= gross:
+        return PAID
+    return PARTIALLY_PAID if paid > 0 else UNPAID
+
+
 def invoice_status(gross: Decimal, paid: Decimal, due_date: date, today: date) -> str:
     """Status of an invoice on `today`.
 
-    PAID when the paid amount covers the gross (so a credit note, gross <= 0, is
-    always PAID); otherwise OVERDUE after the due date, which takes precedence over
-    PARTIALLY_PAID (the customer must see that a payment is late even if begun);
-    PARTIALLY_PAID when something but not all was paid; UNPAID otherwise.
+    PAID when the paid amount covers the gross; otherwise OVERDUE after the due date,
+    which takes precedence over PARTIALLY_PAID (the customer must see that a payment
+    is late even if begun); PARTIALLY_PAID when something but not all was paid;
+    UNPAID otherwise.
     """
-    if paid >= gross:
-        return PAID
-    if today > due_date:
+    return status_on(settlement(gross, paid), due_date, today)
+
+
+def status_on(settled: str, due_date: date, today: date) -> str:
+    """The status on `today` of an invoice whose stored settlement is `settled`."""
+    if settled != PAID and today > due_date:
         return OVERDUE
-    if paid > 0:
-        return PARTIALLY_PAID
-    return UNPAID
+    return settled

@@ -51,6 +51,7 @@ from models.services.demo_plan import (
     build_demo_plan,
     warsaw_moment,
 )
+from models.services.figures import check_figures
 from models.settings import UtilitySettings
 
 __all__ = ["seed_demo", "stored_registration_invoice_number"]
@@ -79,6 +80,8 @@ async def seed_demo(clock: Clock, utility: UtilitySettings) -> bool:
         for account_plan in plan.accounts:
             await _write_account(account_plan, utility, tariffs, users)
         await _write_announcements(plan.announcements, users[data.STAFF_USER.login])
+        # The plan writes invoices and payments as rows; their stored figures follow.
+        await check_figures(repair=True)
     return True
 
 

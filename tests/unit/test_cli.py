@@ -60,3 +60,24 @@ def test_a_shifted_clock_is_refused_outside_demo_and_test(tmp_path: Path) -> Non
     result = _run(["serve", "--port", "1"], tmp_path, EBOK_CLOCK="2026-11-21T10:00")
     assert result.returncode == 2
     assert "EBOK_CLOCK" in result.stderr
+
+
+def test_check_finds_a_corrupted_figure_and_repairs_it(tmp_path: Path) -> None:
+    assert _run(["demo"], tmp_path, EBOK_CLOCK="2026-11-21T10:00").returncode == 0
+    clean = _run(["check"], tmp_path)
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+    assert "0 difference(s)" in clean.stdout
+    database = sqlite3.connect(tmp_path / "var" / "ebok.sqlite3")
+    with database:
+        database.execute("update accounts set balance = '999.99' where number = '100001'")
+        database.execute(
+            "update invoices set paid = '0.00', settlement = 'UNPAID' "
+            "where id = (select min(id) from invoices where settlement = 'PAID')"
+        )
+    broken = _run(["check"], tmp_path)
+    assert broken.returncode == 1
+    assert "100001: balance stored 999.99" in broken.stdout
+    assert "paid stored 0.00" in broken.stdout and "settlement stored UNPAID" in broken.stdout
+    assert _run(["check", "--repair"], tmp_path).returncode == 0
+    again = _run(["check"], tmp_path)
+    assert again.returncode == 0 and "0 difference(s)" in again.stdout
