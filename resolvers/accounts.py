@@ -1,7 +1,9 @@
-"""Account-level figures: balance, what is overdue, the ledger, consumption.
+"""Account-level figures: balance, what is overdue, invoice pages, the ledger, consumption.
 
-The arithmetic lives in models/rules; this module gathers the rows (through the
-request's loaders) and hands them over.
+The arithmetic lives in models/rules; this module gathers rows (through the
+request's loaders, or one page of SQL) and hands them over. The balance and every
+invoice's paid amount are stored figures, so nothing here reads an account's whole
+history to show today's state.
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ from decimal import Decimal
 
 from models.enums import InvoiceKind, InvoiceStatus, LedgerEntryKind, PaymentStatus, ReadingSource
 from models.errors import BadRequest
-from models.orm import Account, Invoice, Payment
+from models.reads import billing, readings
+from models.rows import AccountRow, InvoiceRow, MeterRow, PaymentRow, ReadingRow
 from models.rules.consumption import (
     MeterReadingPoint,
     MonthlyVolume,
@@ -20,125 +23,148 @@ from models.rules.consumption import (
     monthly_consumption,
 )
 from models.rules.iban import individual_account_number, to_iban
-from models.rules.invoice_status import amount_due, invoice_status
+from models.rules.invoice_status import amount_due, status_on
 from models.rules.ledger import (
     LedgerItem,
     LedgerLine,
+    balance_at_start_of,
     item_for_document,
     ledger_between,
-    opening_balance_before,
 )
 from models.rules.money import ZERO
 from resolvers.context import Context
+from resolvers.loaders import recent_since
 
 # The widest range a consumption chart or ledger may ask for in one request.
 MAX_RANGE_DAYS = 366 * 10
+# Statuses an open invoice can have: they are answered from the open invoices alone.
+OPEN_STATUSES = frozenset(
+    {InvoiceStatus.UNPAID, InvoiceStatus.PARTIALLY_PAID, InvoiceStatus.OVERDUE}
+)
 
 
-@dataclass(frozen=True)
-class InvoiceState:
-    status: InvoiceStatus
-    paid: Decimal
-    amount_due: Decimal
+def invoice_status(ctx: Context, invoice: InvoiceRow) -> InvoiceStatus:
+    return InvoiceStatus(status_on(invoice.settlement, invoice.due_date, ctx.clock.today()))
 
 
-def _state(invoice: Invoice, allocations: list, today: date) -> InvoiceState:
-    paid = sum((a.amount for a in allocations), ZERO)
-    status = invoice_status(invoice.gross, paid, invoice.due_date, today)
-    return InvoiceState(InvoiceStatus(status), paid, amount_due(invoice.gross, paid))
+def invoice_amount_due(invoice: InvoiceRow) -> Decimal:
+    return amount_due(invoice.gross, invoice.paid)
 
 
-async def invoice_state(ctx: Context, invoice: Invoice) -> InvoiceState:
-    allocations = await ctx.loaders.paid_allocations_by_invoice.load(invoice.id)
-    return _state(invoice, allocations, ctx.clock.today())
-
-
-async def invoice_states(ctx: Context, invoices: list[Invoice]) -> list[InvoiceState]:
-    """States of many invoices with one batched load (awaiting one by one would not batch)."""
-    allocations = await ctx.loaders.paid_allocations_by_invoice.load_many([i.id for i in invoices])
-    today = ctx.clock.today()
-    return [_state(i, a, today) for i, a in zip(invoices, allocations, strict=True)]
-
-
-async def visible_account(ctx: Context, account_id: int) -> Account | None:
-    if not await ctx.can_see_account(account_id):
-        return None
-    return await ctx.loaders.accounts_by_id.load(account_id)
-
-
-async def viewer_accounts(ctx: Context) -> list[Account]:
-    if ctx.is_staff:
+async def viewer_accounts(ctx: Context) -> list[AccountRow]:
+    """The viewer's own accounts (staff have none of their own)."""
+    if ctx.viewer is None or ctx.is_staff:
         return []
-    ids = sorted(await ctx.visible_account_ids())
-    rows = await ctx.loaders.accounts_by_id.load_many(ids)
-    return [row for row in rows if row is not None]
+    rows = await ctx.loaders.linked_accounts_by_user.load(ctx.viewer.id)
+    for row in rows:
+        ctx.note_linked(row.id)
+    return rows
 
 
-async def account_by_number(ctx: Context, number: str) -> Account | None:
-    row = await ctx.loaders.accounts_by_number.load(number)
-    if row is None or not await ctx.can_see_account(row.id):
-        return None
+async def account_by_number(ctx: Context, number: str) -> AccountRow | None:
+    """One of the viewer's accounts (any account for staff); None for the rest."""
+    if ctx.is_staff:
+        return await ctx.loaders.accounts_by_number.load(number)
+    row = await ctx.loaders.linked_accounts_by_number.load(number)
+    if row is not None:
+        ctx.note_linked(row.id)
     return row
 
 
-def payment_account_number(ctx: Context, account: Account) -> str:
+def payment_account_number(ctx: Context, account: AccountRow) -> str:
     """The customer's own IBAN: a transfer to it names the payer without reading the title."""
     nrb = individual_account_number(ctx.settings.utility.bank_branch, account.number)
     return to_iban(nrb)
 
 
-def _completed(payments: list[Payment]) -> list[Payment]:
-    return [p for p in payments if p.status == PaymentStatus.COMPLETED]
-
-
-async def balance(ctx: Context, account_id: int) -> Decimal:
-    """What the customer owes: all invoices less all completed payments."""
-    invoices = await ctx.loaders.invoices_by_account.load(account_id)
-    payments = _completed(await ctx.loaders.payments_by_account.load(account_id))
-    return sum((i.gross for i in invoices), ZERO) - sum((p.amount for p in payments), ZERO)
-
-
-async def open_invoice_states(ctx: Context, account_id: int) -> list[tuple[Invoice, InvoiceState]]:
-    invoices = await ctx.loaders.invoices_by_account.load(account_id)
-    states = await invoice_states(ctx, invoices)
-    return [(i, s) for i, s in zip(invoices, states, strict=True) if s.amount_due > 0]
+async def open_invoices(ctx: Context, account_id: int) -> list[InvoiceRow]:
+    return await ctx.loaders.open_invoices_by_account.load(account_id)
 
 
 async def overdue(ctx: Context, account_id: int) -> Decimal:
-    states = await open_invoice_states(ctx, account_id)
-    return sum((s.amount_due for _, s in states if s.status == InvoiceStatus.OVERDUE), ZERO)
+    today = ctx.clock.today()
+    return sum(
+        (
+            amount_due(i.gross, i.paid)
+            for i in await open_invoices(ctx, account_id)
+            if i.due_date < today
+        ),
+        ZERO,
+    )
 
 
 async def next_due_date(ctx: Context, account_id: int) -> date | None:
     """The nearest due date still ahead among unpaid invoices."""
     today = ctx.clock.today()
-    upcoming = [i.due_date for i, _ in await open_invoice_states(ctx, account_id)]
-    ahead = [d for d in upcoming if d >= today]
+    ahead = [i.due_date for i in await open_invoices(ctx, account_id) if i.due_date >= today]
     return min(ahead) if ahead else None
 
 
-async def filtered_invoices(
+@dataclass(frozen=True)
+class Page:
+    """Rows of one page (one more than asked for, when more follow) and the total."""
+
+    rows: list
+    offset: int
+    size: int
+    total: int
+
+
+def _check_order(issued_from: date | None, issued_to: date | None) -> None:
+    # Only the order of the ends matters here: filtering a list computes nothing per
+    # day, so unlike the ledger or consumption it needs no cap on the range's width.
+    if issued_from is not None and issued_to is not None and issued_from > issued_to:
+        raise BadRequest("`from` must not be after `to`.")
+
+
+async def invoice_page(
     ctx: Context,
     account_id: int,
     status: InvoiceStatus | None,
     issued_from: date | None,
     issued_to: date | None,
-) -> list[Invoice]:
-    # Only the order of the ends matters here: filtering a list computes nothing per
-    # day, so unlike the ledger or consumption it needs no cap on the range's width.
-    if issued_from is not None and issued_to is not None and issued_from > issued_to:
-        raise BadRequest("`from` must not be after `to`.")
-    invoices = await ctx.loaders.invoices_by_account.load(account_id)
-    chosen = [
-        i
-        for i in invoices
-        if (issued_from is None or i.issued_on >= issued_from)
-        and (issued_to is None or i.issued_on <= issued_to)
-    ]
-    if status is not None:
-        states = await invoice_states(ctx, chosen)
-        chosen = [i for i, s in zip(chosen, states, strict=True) if s.status == status]
-    return chosen
+    offset: int,
+    size: int,
+) -> Page:
+    """A page of the account's invoices, newest first: statuses of open invoices from
+    the open invoices (a handful), everything else one page of SQL and a count."""
+    _check_order(issued_from, issued_to)
+    if status in OPEN_STATUSES:
+        chosen = [
+            i
+            for i in await open_invoices(ctx, account_id)
+            if invoice_status(ctx, i) == status
+            and (issued_from is None or i.issued_on >= issued_from)
+            and (issued_to is None or i.issued_on <= issued_to)
+        ]
+        return Page(chosen[offset : offset + size + 1], offset, size, len(chosen))
+    paid_only = status == InvoiceStatus.PAID
+    rows = await billing.invoices_page(
+        account_id,
+        paid_only=paid_only,
+        issued_from=issued_from,
+        issued_to=issued_to,
+        offset=offset,
+        limit=size + 1,
+    )
+    total = await billing.count_invoices(
+        account_id, paid_only=paid_only, issued_from=issued_from, issued_to=issued_to
+    )
+    for row in rows:
+        ctx.loaders.invoices_by_id.prime(row.id, row)
+    return Page(rows, offset, size, total)
+
+
+async def invoice_of_account(ctx: Context, account_id: int, number: str) -> InvoiceRow | None:
+    row = await ctx.loaders.invoices_by_number.load(number)
+    return row if row is not None and row.account_id == account_id else None
+
+
+async def payment_page(ctx: Context, account_id: int, offset: int, size: int) -> Page:
+    rows = await billing.payments_page(account_id, offset=offset, limit=size + 1)
+    for row in rows:
+        ctx.loaders.payments_by_id.prime(row.id, row)
+    return Page(rows, offset, size, await billing.count_payments(account_id))
 
 
 _KIND_OF_INVOICE = {
@@ -148,39 +174,67 @@ _KIND_OF_INVOICE = {
 }
 
 
-async def _ledger_items(ctx: Context, account_id: int) -> list[LedgerItem]:
-    """Every issued document (a debit, or a credit for a negative correction) and every
-    completed payment (a credit, or a debit for a refund) of the account."""
-    invoices = await ctx.loaders.invoices_by_account.load(account_id)
-    payments = _completed(await ctx.loaders.payments_by_account.load(account_id))
+def _payment_day(payment: PaymentRow) -> date:
+    return payment.booked_on or payment.created_at.date()
+
+
+async def _ledger_items_since(account_id: int, since: date) -> list[LedgerItem]:
+    """Every document issued and every completed payment booked on or after `since`:
+    a debit (or a credit for a negative correction), a credit (or a debit for a
+    refund)."""
+    invoices = await billing.invoices_issued_since(account_id, since)
+    payments = await billing.completed_payments_since(account_id, since)
     items = [
         item_for_document(i.issued_on, _KIND_OF_INVOICE[i.kind].value, i.number, i.gross, (0, i.id))
         for i in invoices
     ]
     for p in payments:
-        booked = p.booked_on or p.created_at.date()
+        if p.status != PaymentStatus.COMPLETED or _payment_day(p) < since:
+            continue
         # A negative payment is money sent back to the customer.
         kind = LedgerEntryKind.PAYMENT if p.amount >= 0 else LedgerEntryKind.REFUND
-        items.append(item_for_document(booked, kind.value, p.reference, abs(p.amount), (1, p.id)))
+        items.append(
+            item_for_document(_payment_day(p), kind.value, p.reference, abs(p.amount), (1, p.id))
+        )
     return items
 
 
 async def ledger(
-    ctx: Context, account_id: int, start: date | None, end: date | None
+    ctx: Context, account: AccountRow, start: date | None, end: date | None
 ) -> list[LedgerLine]:
     """Every document and payment with the running balance, for any range.
 
-    The range starts from the balance carried over from before `start`, so the
-    last line of any range shows the real balance on its last day.
+    The range starts from the balance carried over from before `start`, worked
+    back from today's stored balance through the items since `start`: the last line
+    of any range shows the real balance on its last day.
     """
     _check_range(start, end)
-    return ledger_between(await _ledger_items(ctx, account_id), start, end)
+    since = start or date.min
+    items = await _ledger_items_since(account.id, since)
+    opening = balance_at_start_of(account.balance, items, since)
+    return ledger_between(items, start, end, opening_balance=opening)
 
 
-async def balance_on(ctx: Context, account_id: int, day: date) -> Decimal:
+async def balance_on(ctx: Context, account: AccountRow, day: date) -> Decimal:
     """The balance at the end of `day`: what was issued and booked up to and including it."""
-    items = await _ledger_items(ctx, account_id)
-    return opening_balance_before(items, day + timedelta(days=1))
+    after = day + timedelta(days=1)
+    return balance_at_start_of(account.balance, await _ledger_items_since(account.id, after), after)
+
+
+def _points(rows: list[ReadingRow]) -> list[MeterReadingPoint]:
+    return [
+        MeterReadingPoint(r.read_on, r.value, r.source == ReadingSource.ESTIMATED) for r in rows
+    ]
+
+
+async def _readings_for_range(
+    ctx: Context, meters: list[MeterRow], start: date, end: date
+) -> list[list[ReadingRow]]:
+    """What a consumption range is spread from, per meter: the recent readings every
+    dashboard loads when they reach back far enough, else a query of its own."""
+    if start >= recent_since(ctx.clock.today()):
+        return await ctx.loaders.recent_readings_by_meter.load_many([m.id for m in meters])
+    return [await readings.readings_between(m.id, start, end) for m in meters]
 
 
 async def consumption(ctx: Context, account_id: int, start: date, end: date) -> list[MonthlyVolume]:
@@ -188,19 +242,13 @@ async def consumption(ctx: Context, account_id: int, start: date, end: date) -> 
     _check_range(start, end)
     meters = await ctx.loaders.meters_by_account.load(account_id)
     # A housing community is billed on its main meter only.
-    main = [m for m in meters if m.is_main]
-    counted = main or meters
-    series = []
-    for meter in counted:
-        readings = await ctx.loaders.readings_by_meter.load(meter.id)
-        points = [
-            MeterReadingPoint(r.read_on, r.value, r.source == ReadingSource.ESTIMATED)
-            for r in readings
-        ]
-        series.append(monthly_consumption(points, meter.digits, start, end))
-    if not series:
-        return []
-    return merge_meters(series)
+    counted = [m for m in meters if m.is_main] or meters
+    found = await _readings_for_range(ctx, counted, start, end)
+    series = [
+        monthly_consumption(_points(rows), meter.digits, start, end)
+        for meter, rows in zip(counted, found, strict=True)
+    ]
+    return merge_meters(series) if series else []
 
 
 def _check_range(start: date | None, end: date | None) -> None:

@@ -34,9 +34,11 @@ class Context:
     language: str = "pl"
     loaders: Loaders = field(init=False)
     _account_ids: frozenset[int] | None = None
+    # Accounts already proved to be the viewer's (found through their link).
+    _seen_linked: set[int] = field(default_factory=set)
 
     def __post_init__(self) -> None:
-        self.loaders = Loaders(self.clock)
+        self.loaders = Loaders(self.clock, self.viewer.id if self.viewer else None)
 
     @staticmethod
     def new_request_id() -> str:
@@ -65,11 +67,15 @@ class Context:
             self._account_ids = frozenset(ids)
         return self._account_ids
 
+    def note_linked(self, account_id: int) -> None:
+        """An account just found through the viewer's own link to it."""
+        self._seen_linked.add(account_id)
+
     async def can_see_account(self, account_id: int | None) -> bool:
         """Whether objects of this account are visible to the viewer: their own
         accounts for a customer, any for staff, none before the first steps."""
         if account_id is None or not self.may_read_accounts:
             return False
-        if self.is_staff:
+        if self.is_staff or account_id in self._seen_linked:
             return True
         return account_id in await self.visible_account_ids()

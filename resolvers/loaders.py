@@ -1,42 +1,56 @@
 """Per-request DataLoaders, named `<things>_by_<key>`, results aligned to the keys.
 
 Each loader turns the many `.load(key)` calls of one GraphQL request into one SQL
-statement, so a dashboard costs the same number of statements however many
-invoices, meters or readings it shows.
+statement (fixed SQL from models/reads, plain rows from models/rows), so a
+dashboard costs the same few statements whatever the number of invoices, meters or
+readings behind it. Loaders are made on first use: a request that needs two
+builds two. A row loaded by one loader is offered to the by-id loader of its kind,
+so asking for it again by id costs nothing.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Hashable, Iterable, Sequence
+from datetime import date
+from decimal import Decimal
 from functools import cached_property
 from typing import TypeVar
 
 from strawberry.dataloader import DataLoader
 
 from models.clock import Clock
-from models.enums import PaymentStatus
 from models.orm import (
-    Account,
     ApiToken,
     Attachment,
     BillingCycleChangeRequest,
-    Contract,
     DataChangeRequest,
-    Invoice,
-    InvoiceLine,
     Message,
     MessageThread,
-    Meter,
-    Payment,
-    PaymentAllocation,
-    Reading,
-    Tariff,
 )
+from models.reads import accounts, billing, public, readings
+from models.rows import (
+    AccountRow,
+    AllocationRow,
+    AnnouncementRow,
+    ContractRow,
+    InvoiceLineRow,
+    InvoiceRow,
+    MeterRow,
+    PaymentRow,
+    ReadingRow,
+    TariffRow,
+)
+from models.rules.reading_window import add_months, month_start
 from models.services.tokens import live_tokens
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
+
+# The dashboard's chart shows 24 full months before this one; readings from then on
+# (and the one just before) are loaded once and serve the chart, each meter's last
+# reading and whether one was sent this month.
+RECENT_MONTHS = 24
 
 
 def _one_each(keys: Sequence[K], rows: Iterable[V], key: Callable[[V], K]) -> list[V | None]:
@@ -51,234 +65,282 @@ def _many_each(keys: Sequence[K], rows: Iterable[V], key: Callable[[V], K]) -> l
     return [grouped.get(k, []) for k in keys]
 
 
-async def _accounts_by_id(ids: list[int]) -> list[Account | None]:
-    return _one_each(ids, await Account.filter(id__in=ids), lambda a: a.id)
-
-
-async def _accounts_by_number(numbers: list[str]) -> list[Account | None]:
-    return _one_each(numbers, await Account.filter(number__in=numbers), lambda a: a.number)
-
-
-async def _account_ids_by_user(user_ids: list[int]) -> list[list[int]]:
-    """The accounts linked to each user (the user_accounts link table), in id order."""
-    pairs = (
-        await Account.filter(users__id__in=user_ids).order_by("id").values_list("users__id", "id")
-    )
-    grouped = _many_each(user_ids, pairs, lambda pair: pair[0])
-    return [[account_id for _, account_id in group] for group in grouped]
-
-
-async def _contracts_by_account(ids: list[int]) -> list[list[Contract]]:
-    rows = await Contract.filter(account_id__in=ids).select_related("premises").order_by("id")
-    return _many_each(ids, rows, lambda c: c.account_id)
-
-
-async def _meters_by_account(ids: list[int]) -> list[list[Meter]]:
-    rows = (
-        await Meter.filter(contract__account_id__in=ids)
-        .select_related("contract__premises")
-        .order_by("id")
-    )
-    return _many_each(ids, rows, lambda m: m.contract.account_id)
-
-
-async def _meters_by_id(ids: list[int]) -> list[Meter | None]:
-    rows = await Meter.filter(id__in=ids).select_related("contract__premises")
-    return _one_each(ids, rows, lambda m: m.id)
-
-
-async def _readings_by_meter(ids: list[int]) -> list[list[Reading]]:
-    """Every reading of each meter, oldest first (consumption needs the predecessor)."""
-    rows = await Reading.filter(meter_id__in=ids).order_by("read_on", "id")
-    return _many_each(ids, rows, lambda r: r.meter_id)
-
-
-async def _readings_by_id(ids: list[int]) -> list[Reading | None]:
-    return _one_each(ids, await Reading.filter(id__in=ids), lambda r: r.id)
-
-
-async def _invoices_by_account(ids: list[int]) -> list[list[Invoice]]:
-    """Newest first, the order customers read their invoices in."""
-    rows = await Invoice.filter(account_id__in=ids).order_by("-issued_on", "-id")
-    return _many_each(ids, rows, lambda i: i.account_id)
-
-
-async def _invoices_by_id(ids: list[int]) -> list[Invoice | None]:
-    return _one_each(ids, await Invoice.filter(id__in=ids), lambda i: i.id)
-
-
-async def _lines_by_invoice(ids: list[int]) -> list[list[InvoiceLine]]:
-    rows = await InvoiceLine.filter(invoice_id__in=ids).order_by("position")
-    return _many_each(ids, rows, lambda line: line.invoice_id)
-
-
-async def _readings_by_invoice(ids: list[int]) -> list[list[Reading]]:
-    invoices = await Invoice.filter(id__in=ids).prefetch_related("readings")
-    by_id = {i.id: sorted(i.readings, key=lambda r: (r.read_on, r.id)) for i in invoices}
-    return [by_id.get(i, []) for i in ids]
-
-
-async def _corrections_by_invoice(ids: list[int]) -> list[list[Invoice]]:
-    rows = await Invoice.filter(corrects_id__in=ids).order_by("issued_on", "id")
-    return _many_each(ids, rows, lambda i: i.corrects_id)
-
-
-async def _paid_allocations_by_invoice(ids: list[int]) -> list[list[PaymentAllocation]]:
-    """Allocations of completed payments only: a pending online payment pays nothing yet."""
-    rows = await PaymentAllocation.filter(
-        invoice_id__in=ids, payment__status=PaymentStatus.COMPLETED
-    ).order_by("id")
-    return _many_each(ids, rows, lambda a: a.invoice_id)
-
-
-async def _allocations_by_payment(ids: list[int]) -> list[list[PaymentAllocation]]:
-    rows = await PaymentAllocation.filter(payment_id__in=ids).order_by("id")
-    return _many_each(ids, rows, lambda a: a.payment_id)
-
-
-async def _payments_by_account(ids: list[int]) -> list[list[Payment]]:
-    """Newest first."""
-    rows = await Payment.filter(account_id__in=ids).order_by("-created_at", "-id")
-    return _many_each(ids, rows, lambda p: p.account_id)
-
-
-async def _payments_by_id(ids: list[int]) -> list[Payment | None]:
-    return _one_each(ids, await Payment.filter(id__in=ids), lambda p: p.id)
-
-
-async def _all_tariffs(keys: list[str]) -> list[list[Tariff]]:
-    rows = await Tariff.all().order_by("valid_from")
-    return [rows for _ in keys]
-
-
-async def _threads_by_account(ids: list[int]) -> list[list[MessageThread]]:
-    """Most recently active first."""
-    rows = await MessageThread.filter(account_id__in=ids).order_by("-updated_at", "-id")
-    return _many_each(ids, rows, lambda t: t.account_id)
-
-
-async def _messages_by_thread(ids: list[int]) -> list[list[Message]]:
-    rows = await Message.filter(thread_id__in=ids).order_by("sent_at", "id")
-    return _many_each(ids, rows, lambda m: m.thread_id)
-
-
-async def _attachments_by_message(ids: list[int]) -> list[list[Attachment]]:
-    rows = await Attachment.filter(message_id__in=ids).order_by("id")
-    return _many_each(ids, rows, lambda a: a.message_id)
-
-
-async def _data_change_requests_by_account(ids: list[int]) -> list[list[DataChangeRequest]]:
-    rows = await DataChangeRequest.filter(account_id__in=ids).order_by("-created_at", "-id")
-    return _many_each(ids, rows, lambda r: r.account_id)
-
-
-async def _cycle_requests_by_account(ids: list[int]) -> list[list[BillingCycleChangeRequest]]:
-    rows = await BillingCycleChangeRequest.filter(account_id__in=ids).order_by("-created_at", "-id")
-    return _many_each(ids, rows, lambda r: r.account_id)
-
-
 def _loader(fn: Callable[[list[K]], Awaitable[list[V]]]) -> DataLoader[K, V]:
     return DataLoader(load_fn=fn)
 
 
+def recent_since(today: date) -> date:
+    """The first day of the recent readings: the chart's first month."""
+    return add_months(month_start(today), -RECENT_MONTHS)
+
+
 class Loaders:
-    """A fresh set per request, each made on first use: nothing cached outlives the
-    request that loaded it, and a request that needs two loaders builds two."""
+    """A fresh set per request: nothing cached outlives the request that loaded it."""
 
-    def __init__(self, clock: Clock | None = None) -> None:
+    def __init__(self, clock: Clock | None = None, viewer_id: int | None = None) -> None:
         self._clock = clock or Clock()
+        self._viewer_id = viewer_id
+
+    def _prime(self, loader: DataLoader[int, V | None], rows: Iterable[V]) -> None:
+        """Offer rows loaded by another loader to a by-id loader."""
+        for row in rows:
+            loader.prime(row.id, row)  # type: ignore[attr-defined]
+
+    # --- accounts ------------------------------------------------------------------------
 
     @cached_property
-    def accounts_by_id(self) -> DataLoader[int, Account | None]:
-        return _loader(_accounts_by_id)
+    def accounts_by_id(self) -> DataLoader[int, AccountRow | None]:
+        async def load(ids: list[int]) -> list[AccountRow | None]:
+            return _one_each(ids, await accounts.accounts_by_ids(ids), lambda a: a.id)
+
+        return _loader(load)
 
     @cached_property
-    def accounts_by_number(self) -> DataLoader[str, Account | None]:
-        return _loader(_accounts_by_number)
+    def accounts_by_number(self) -> DataLoader[str, AccountRow | None]:
+        """Any account with the number (who may see it is the caller's question)."""
+
+        async def load(numbers: list[str]) -> list[AccountRow | None]:
+            rows = await accounts.accounts_by_numbers(numbers)
+            self._prime(self.accounts_by_id, rows)
+            return _one_each(numbers, rows, lambda a: a.number)
+
+        return _loader(load)
+
+    @cached_property
+    def linked_accounts_by_number(self) -> DataLoader[str, AccountRow | None]:
+        """The viewer's own account with the number, if it is linked to them."""
+
+        async def load(numbers: list[str]) -> list[AccountRow | None]:
+            assert self._viewer_id is not None
+            rows = await accounts.linked_accounts_by_numbers(self._viewer_id, numbers)
+            self._prime(self.accounts_by_id, rows)
+            return _one_each(numbers, rows, lambda a: a.number)
+
+        return _loader(load)
+
+    @cached_property
+    def linked_accounts_by_user(self) -> DataLoader[int, list[AccountRow]]:
+        async def load(user_ids: list[int]) -> list[list[AccountRow]]:
+            found = [await accounts.linked_accounts(user_id) for user_id in user_ids]
+            for rows in found:
+                self._prime(self.accounts_by_id, rows)
+            return found
+
+        return _loader(load)
 
     @cached_property
     def account_ids_by_user(self) -> DataLoader[int, list[int]]:
-        return _loader(_account_ids_by_user)
+        async def load(user_ids: list[int]) -> list[list[int]]:
+            pairs = await accounts.linked_account_ids(user_ids)
+            return [[a for _, a in group] for group in _many_each(user_ids, pairs, lambda p: p[0])]
+
+        return _loader(load)
 
     @cached_property
-    def contracts_by_account(self) -> DataLoader[int, list[Contract]]:
-        return _loader(_contracts_by_account)
+    def contracts_by_account(self) -> DataLoader[int, list[ContractRow]]:
+        async def load(ids: list[int]) -> list[list[ContractRow]]:
+            rows = await accounts.contracts_of_accounts(ids)
+            return _many_each(ids, rows, lambda c: c.account_id)
+
+        return _loader(load)
 
     @cached_property
-    def meters_by_account(self) -> DataLoader[int, list[Meter]]:
-        return _loader(_meters_by_account)
+    def meters_by_account(self) -> DataLoader[int, list[MeterRow]]:
+        async def load(ids: list[int]) -> list[list[MeterRow]]:
+            rows = await accounts.meters_of_accounts(ids)
+            self._prime(self.meters_by_id, rows)
+            return _many_each(ids, rows, lambda m: m.account_id)
+
+        return _loader(load)
 
     @cached_property
-    def meters_by_id(self) -> DataLoader[int, Meter | None]:
-        return _loader(_meters_by_id)
+    def meters_by_id(self) -> DataLoader[int, MeterRow | None]:
+        async def load(ids: list[int]) -> list[MeterRow | None]:
+            return _one_each(ids, await accounts.meters_by_ids(ids), lambda m: m.id)
+
+        return _loader(load)
+
+    # --- readings ------------------------------------------------------------------------
 
     @cached_property
-    def readings_by_meter(self) -> DataLoader[int, list[Reading]]:
-        return _loader(_readings_by_meter)
+    def recent_readings_by_meter(self) -> DataLoader[int, list[ReadingRow]]:
+        """Each meter's readings since `recent_since(today)` and the one just before,
+        oldest first."""
+
+        async def load(ids: list[int]) -> list[list[ReadingRow]]:
+            since = recent_since(self._clock.today())
+            rows = await readings.readings_from(ids, since)
+            self._prime(self.readings_by_id, rows)
+            return _many_each(ids, rows, lambda r: r.meter_id)
+
+        return _loader(load)
 
     @cached_property
-    def readings_by_id(self) -> DataLoader[int, Reading | None]:
-        return _loader(_readings_by_id)
+    def latest_readings_by_meter(self) -> DataLoader[int, list[ReadingRow]]:
+        """Each meter's newest reading and the one before it, oldest first."""
+
+        async def load(ids: list[int]) -> list[list[ReadingRow]]:
+            rows = await readings.latest_two_of_meters(ids)
+            self._prime(self.readings_by_id, rows)
+            return _many_each(ids, rows, lambda r: r.meter_id)
+
+        return _loader(load)
 
     @cached_property
-    def invoices_by_account(self) -> DataLoader[int, list[Invoice]]:
-        return _loader(_invoices_by_account)
+    def readings_by_id(self) -> DataLoader[int, ReadingRow | None]:
+        async def load(ids: list[int]) -> list[ReadingRow | None]:
+            return _one_each(ids, await readings.readings_by_ids(ids), lambda r: r.id)
+
+        return _loader(load)
 
     @cached_property
-    def invoices_by_id(self) -> DataLoader[int, Invoice | None]:
-        return _loader(_invoices_by_id)
+    def previous_value_by_reading(self) -> DataLoader[int, Decimal | None]:
+        """The value of the meter's reading just before this one (None for the first)."""
+
+        async def load(ids: list[int]) -> list[Decimal | None]:
+            found = dict(await readings.previous_values(ids))
+            return [found.get(i) for i in ids]
+
+        return _loader(load)
 
     @cached_property
-    def lines_by_invoice(self) -> DataLoader[int, list[InvoiceLine]]:
-        return _loader(_lines_by_invoice)
+    def readings_by_invoice(self) -> DataLoader[int, list[ReadingRow]]:
+        async def load(ids: list[int]) -> list[list[ReadingRow]]:
+            pairs = await readings.readings_of_invoices(ids)
+            grouped = _many_each(ids, pairs, lambda p: p[0])
+            return [[reading for _, reading in group] for group in grouped]
+
+        return _loader(load)
+
+    # --- invoices and payments -----------------------------------------------------------
 
     @cached_property
-    def readings_by_invoice(self) -> DataLoader[int, list[Reading]]:
-        return _loader(_readings_by_invoice)
+    def invoices_by_id(self) -> DataLoader[int, InvoiceRow | None]:
+        async def load(ids: list[int]) -> list[InvoiceRow | None]:
+            return _one_each(ids, await billing.invoices_by_ids(ids), lambda i: i.id)
+
+        return _loader(load)
 
     @cached_property
-    def corrections_by_invoice(self) -> DataLoader[int, list[Invoice]]:
-        return _loader(_corrections_by_invoice)
+    def invoices_by_number(self) -> DataLoader[str, InvoiceRow | None]:
+        async def load(numbers: list[str]) -> list[InvoiceRow | None]:
+            rows = await billing.invoices_by_numbers(numbers)
+            self._prime(self.invoices_by_id, rows)
+            return _one_each(numbers, rows, lambda i: i.number)
+
+        return _loader(load)
 
     @cached_property
-    def paid_allocations_by_invoice(self) -> DataLoader[int, list[PaymentAllocation]]:
-        return _loader(_paid_allocations_by_invoice)
+    def open_invoices_by_account(self) -> DataLoader[int, list[InvoiceRow]]:
+        """Invoices not yet paid in full, newest first."""
+
+        async def load(ids: list[int]) -> list[list[InvoiceRow]]:
+            rows = await billing.open_invoices_of_accounts(ids)
+            self._prime(self.invoices_by_id, rows)
+            return _many_each(ids, rows, lambda i: i.account_id)
+
+        return _loader(load)
 
     @cached_property
-    def allocations_by_payment(self) -> DataLoader[int, list[PaymentAllocation]]:
-        return _loader(_allocations_by_payment)
+    def lines_by_invoice(self) -> DataLoader[int, list[InvoiceLineRow]]:
+        async def load(ids: list[int]) -> list[list[InvoiceLineRow]]:
+            rows = await billing.lines_of_invoices(ids)
+            return _many_each(ids, rows, lambda line: line.invoice_id)
+
+        return _loader(load)
 
     @cached_property
-    def payments_by_account(self) -> DataLoader[int, list[Payment]]:
-        return _loader(_payments_by_account)
+    def corrections_by_invoice(self) -> DataLoader[int, list[InvoiceRow]]:
+        async def load(ids: list[int]) -> list[list[InvoiceRow]]:
+            rows = await billing.corrections_of_invoices(ids)
+            self._prime(self.invoices_by_id, rows)
+            return _many_each(ids, rows, lambda i: i.corrects_id)
+
+        return _loader(load)
 
     @cached_property
-    def payments_by_id(self) -> DataLoader[int, Payment | None]:
-        return _loader(_payments_by_id)
+    def payments_by_id(self) -> DataLoader[int, PaymentRow | None]:
+        async def load(ids: list[int]) -> list[PaymentRow | None]:
+            return _one_each(ids, await billing.payments_by_ids(ids), lambda p: p.id)
+
+        return _loader(load)
 
     @cached_property
-    def tariffs(self) -> DataLoader[str, list[Tariff]]:
-        return _loader(_all_tariffs)
+    def allocations_by_payment(self) -> DataLoader[int, list[AllocationRow]]:
+        async def load(ids: list[int]) -> list[list[AllocationRow]]:
+            rows = await billing.allocations_of_payments(ids)
+            return _many_each(ids, rows, lambda a: a.payment_id)
+
+        return _loader(load)
+
+    # --- public --------------------------------------------------------------------------
+
+    @cached_property
+    def tariffs(self) -> DataLoader[str, list[TariffRow]]:
+        async def load(keys: list[str]) -> list[list[TariffRow]]:
+            rows = await public.all_tariffs()
+            return [rows for _ in keys]
+
+        return _loader(load)
+
+    @cached_property
+    def published_announcements(self) -> DataLoader[str, list[AnnouncementRow]]:
+        async def load(keys: list[str]) -> list[list[AnnouncementRow]]:
+            rows = await public.published_announcements(self._clock.now())
+            return [rows for _ in keys]
+
+        return _loader(load)
+
+    @cached_property
+    def announcements_by_id(self) -> DataLoader[int, AnnouncementRow | None]:
+        async def load(ids: list[int]) -> list[AnnouncementRow | None]:
+            return _one_each(ids, await public.announcements_by_ids(ids), lambda a: a.id)
+
+        return _loader(load)
+
+    # --- talk (read rarely: ORM rows) ----------------------------------------------------
 
     @cached_property
     def threads_by_account(self) -> DataLoader[int, list[MessageThread]]:
-        return _loader(_threads_by_account)
+        async def load(ids: list[int]) -> list[list[MessageThread]]:
+            rows = await MessageThread.filter(account_id__in=ids).order_by("-updated_at", "-id")
+            return _many_each(ids, rows, lambda t: t.account_id)
+
+        return _loader(load)
 
     @cached_property
     def messages_by_thread(self) -> DataLoader[int, list[Message]]:
-        return _loader(_messages_by_thread)
+        async def load(ids: list[int]) -> list[list[Message]]:
+            rows = await Message.filter(thread_id__in=ids).order_by("sent_at", "id")
+            return _many_each(ids, rows, lambda m: m.thread_id)
+
+        return _loader(load)
 
     @cached_property
     def attachments_by_message(self) -> DataLoader[int, list[Attachment]]:
-        return _loader(_attachments_by_message)
+        async def load(ids: list[int]) -> list[list[Attachment]]:
+            rows = await Attachment.filter(message_id__in=ids).order_by("id")
+            return _many_each(ids, rows, lambda a: a.message_id)
+
+        return _loader(load)
 
     @cached_property
     def data_change_requests_by_account(self) -> DataLoader[int, list[DataChangeRequest]]:
-        return _loader(_data_change_requests_by_account)
+        async def load(ids: list[int]) -> list[list[DataChangeRequest]]:
+            rows = await DataChangeRequest.filter(account_id__in=ids).order_by("-created_at", "-id")
+            return _many_each(ids, rows, lambda r: r.account_id)
+
+        return _loader(load)
 
     @cached_property
     def cycle_requests_by_account(self) -> DataLoader[int, list[BillingCycleChangeRequest]]:
-        return _loader(_cycle_requests_by_account)
+        async def load(ids: list[int]) -> list[list[BillingCycleChangeRequest]]:
+            rows = await BillingCycleChangeRequest.filter(account_id__in=ids).order_by(
+                "-created_at", "-id"
+            )
+            return _many_each(ids, rows, lambda r: r.account_id)
+
+        return _loader(load)
 
     @cached_property
     def api_tokens_by_user(self) -> DataLoader[int, list[ApiToken]]:

@@ -31,7 +31,7 @@ async def _payment(ctx: Context, pk: int) -> Any:
 
 async def _meter(ctx: Context, pk: int) -> Any:
     row = await ctx.loaders.meters_by_id.load(pk)
-    return await _account_owned(ctx, row, row.contract.account_id if row else None)
+    return await _account_owned(ctx, row, row.account_id if row else None)
 
 
 async def _reading(ctx: Context, pk: int) -> Any:
@@ -39,12 +39,15 @@ async def _reading(ctx: Context, pk: int) -> Any:
     if row is None:
         return None
     meter = await ctx.loaders.meters_by_id.load(row.meter_id)
-    return await _account_owned(ctx, row, meter.contract.account_id if meter else None)
+    return await _account_owned(ctx, row, meter.account_id if meter else None)
 
 
 async def _contract(ctx: Context, pk: int) -> Any:
-    row = await orm.Contract.get_or_none(id=pk).select_related("premises")
-    return await _account_owned(ctx, row, row.account_id if row else None)
+    account_id = await orm.Contract.filter(id=pk).values_list("account_id", flat=True)
+    if not account_id or not await ctx.can_see_account(account_id[0]):
+        return None
+    contracts = await ctx.loaders.contracts_by_account.load(account_id[0])
+    return next((c for c in contracts if c.id == pk), None)
 
 
 async def _by_account_fk(model: type[orm.Model], ctx: Context, pk: int) -> Any:
@@ -54,7 +57,7 @@ async def _by_account_fk(model: type[orm.Model], ctx: Context, pk: int) -> Any:
 
 async def _announcement(ctx: Context, pk: int) -> Any:
     """Only while `announcements` lists it: never a draft or an expired one by id."""
-    row = await orm.Announcement.get_or_none(id=pk)
+    row = await ctx.loaders.announcements_by_id.load(pk)
     return row if row is not None and is_published(row, ctx.clock.now()) else None
 
 

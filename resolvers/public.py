@@ -4,17 +4,15 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from tortoise.expressions import Q
-
 from models.enums import AnnouncementKind
 from models.errors import NoTariff
-from models.orm import Announcement, Tariff
+from models.rows import AnnouncementRow, TariffRow
 from models.rules.reading_window import ReadingWindow, window_for
 from models.rules.tariff import TariffRates, tariff_on
 from resolvers.context import Context
 
 
-async def tariff_in_force(ctx: Context, day: date | None) -> Tariff:
+async def tariff_in_force(ctx: Context, day: date | None) -> TariffRow:
     on = day or ctx.clock.today()
     rows = await ctx.loaders.tariffs.load("all")
     rates = [
@@ -35,19 +33,14 @@ def reading_window(ctx: Context, day: date | None) -> ReadingWindow:
     return window_for(on, ctx.settings.utility.reading_window_opens_on_day)
 
 
-def is_published(row: Announcement, now: datetime) -> bool:
+def is_published(row: AnnouncementRow, now: datetime) -> bool:
     """What `published_announcements` lists, for one announcement."""
     return row.published_at <= now and (row.valid_to is None or row.valid_to >= now)
 
 
 async def published_announcements(
     ctx: Context, kind: AnnouncementKind | None
-) -> list[Announcement]:
+) -> list[AnnouncementRow]:
     """Published and not yet expired, newest first."""
-    now = ctx.clock.now()
-    query = Announcement.filter(published_at__lte=now).filter(
-        Q(valid_to__isnull=True) | Q(valid_to__gte=now)
-    )
-    if kind is not None:
-        query = query.filter(kind=kind)
-    return await query.order_by("-published_at", "-id")
+    rows = await ctx.loaders.published_announcements.load("now")
+    return [r for r in rows if kind is None or r.kind == kind]

@@ -5,7 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from models.enums import ErrorCode, Role
-from models.orm import Meter, Reading
+from models.reads import readings
+from models.rows import MeterRow, ReadingRow
 from models.rules.reading_window import ReadingWindow, month_start, window_for
 from models.rules.rollover import consumption_between
 from resolvers.context import Context
@@ -15,7 +16,7 @@ def current_window(ctx: Context) -> ReadingWindow:
     return window_for(ctx.clock.today(), ctx.settings.utility.reading_window_opens_on_day)
 
 
-async def submission_blocked_by(ctx: Context, meter: Meter) -> ErrorCode | None:
+async def submission_blocked_by(ctx: Context, meter: MeterRow) -> ErrorCode | None:
     """Why the viewer could not submit a reading for this meter right now, if they couldn't.
 
     Checked in the order a customer can act on: a block lifted only by staff
@@ -24,7 +25,7 @@ async def submission_blocked_by(ctx: Context, meter: Meter) -> ErrorCode | None:
     viewer = ctx.viewer
     if viewer is None or viewer.role != Role.CUSTOMER:
         return ErrorCode.INVALID
-    account = await ctx.loaders.accounts_by_id.load(meter.contract.account_id)
+    account = await ctx.loaders.accounts_by_id.load(meter.account_id)
     if account is None or account.e_readings_blocked:
         return ErrorCode.READINGS_BLOCKED
     if meter.removed_on is not None:
@@ -32,18 +33,33 @@ async def submission_blocked_by(ctx: Context, meter: Meter) -> ErrorCode | None:
     if not current_window(ctx).is_open:
         return ErrorCode.OUTSIDE_READING_WINDOW
     this_month = month_start(ctx.clock.today())
-    readings = await ctx.loaders.readings_by_meter.load(meter.id)
-    if any(r.customer_month == this_month for r in readings):
+    recent = await ctx.loaders.recent_readings_by_meter.load(meter.id)
+    if any(r.customer_month == this_month for r in recent):
         return ErrorCode.ALREADY_SUBMITTED_THIS_MONTH
     return None
 
 
-async def reading_consumption(ctx: Context, reading: Reading, digits: int) -> Decimal | None:
+async def last_two_readings(
+    ctx: Context, meter: MeterRow
+) -> tuple[ReadingRow | None, Decimal | None]:
+    """The meter's newest reading and the value of the one before it (for its
+    consumption), from the recent readings when they hold both."""
+    recent = await ctx.loaders.recent_readings_by_meter.load(meter.id)
+    if len(recent) < 2:  # a meter not read for two years, or a new one
+        recent = await ctx.loaders.latest_readings_by_meter.load(meter.id)
+    if not recent:
+        return None, None
+    return recent[-1], (recent[-2].value if len(recent) >= 2 else None)
+
+
+def consumption_since(previous: Decimal | None, reading: ReadingRow, digits: int) -> Decimal | None:
     """m³ since the previous reading of the same meter; None for the first one."""
-    readings = await ctx.loaders.readings_by_meter.load(reading.meter_id)
-    ordered = [r.id for r in readings]
-    position = ordered.index(reading.id)
-    if position == 0:
-        return None
-    previous = readings[position - 1]
-    return consumption_between(previous.value, reading.value, digits)
+    return None if previous is None else consumption_between(previous, reading.value, digits)
+
+
+async def reading_page(meter_id: int, offset: int, size: int) -> tuple[list[ReadingRow], int]:
+    """Readings of a page, newest first, and the meter's count of readings. Two more
+    than shown are read: one says whether a next page follows, and the one after it
+    is what the page's oldest reading is measured from."""
+    rows = await readings.readings_page(meter_id, offset=offset, limit=size + 2)
+    return rows, await readings.count_readings(meter_id)

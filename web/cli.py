@@ -106,13 +106,12 @@ def cmd_schema(args: argparse.Namespace) -> int:
 async def _check(settings: Settings, repair: bool) -> int:
     from tqdm import tqdm
 
-    from models.orm import Account
     from models.services.database import close_database, open_database
-    from models.services.figures import check_figures
+    from models.services.figures import check_figures, count_accounts
 
     await open_database(settings.database_url)
     try:
-        total = await Account.all().count()
+        total = await count_accounts()
         with tqdm(total=total, unit=" kont", desc="ebok check", file=sys.stderr) as bar:
             differences = await check_figures(repair=repair, progress=bar.update)
     finally:

@@ -24,6 +24,7 @@ __all__ = [
     "LEDGER_KINDS",
     "LedgerItem",
     "LedgerLine",
+    "balance_at_start_of",
     "build_ledger",
     "item_for_document",
     "ledger_between",
@@ -127,6 +128,15 @@ def opening_balance_before(
     ledger does on its last day.
     """
     return opening_balance + sum((i.change for i in items if i.date < day), ZERO)
+
+
+def balance_at_start_of(
+    current_balance: Decimal, items_since: Iterable[LedgerItem], day: dt.date
+) -> Decimal:
+    """The balance at the start of `day`, from the balance now and every item dated on
+    or after `day`: a statement of recent months needs only recent items, however
+    long the account's history."""
+    return current_balance - sum((i.change for i in items_since if i.date >= day), ZERO)
 
 
 def ledger_between(

@@ -58,6 +58,10 @@ class Difference:
         return f"{self.account}: {self.figure} stored {self.stored}, ledger says {self.computed}"
 
 
+async def count_accounts() -> int:
+    return await Account.all().count()
+
+
 async def check_figures(
     account_ids: Sequence[int] | None = None,
     *,

@@ -9,13 +9,27 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 from strawberry import relay
 
+from models.rows import AccountRow, AddressRow, ContractRow, MeterRow, ReadingRow
 from resolvers import accounts as account_resolvers
-from resolvers import rows
 from resolvers.context import Context
-from resolvers.readings import reading_consumption, submission_blocked_by
+from resolvers.readings import (
+    consumption_since,
+    last_two_readings,
+    reading_page,
+    submission_blocked_by,
+)
 from schema.errors import ErrorCode
 from schema.types.billing import Invoice, Payment
-from schema.types.common import Address, Connection, Money, money_or_none, paginate
+from schema.types.common import (
+    Address,
+    Connection,
+    Money,
+    check_page_size,
+    connection,
+    money_or_none,
+    page_start,
+    paginate,
+)
 from schema.types.enums import (
     AccountKind,
     BillingCycle,
@@ -29,9 +43,11 @@ if TYPE_CHECKING:
     from schema.types.talk import BillingCycleChangeRequest, DataChangeRequest, MessageThread
 
 TALK = "schema.types.talk"
+# A reading whose predecessor has not been looked up yet (None means: it has none).
+UNKNOWN = object()
 
 
-def address_of(row: rows.AccountRow | rows.PremisesRow) -> Address:
+def address_of(row: AddressRow) -> Address:
     return Address(
         street=row.street,
         building_number=row.building_number,
@@ -76,14 +92,14 @@ class Contract(relay.Node):
     premises_address: Address
 
     @classmethod
-    def from_row(cls, row: rows.ContractRow) -> Contract:
+    def from_row(cls, row: ContractRow) -> Contract:
         return cls(
             id=row.id,
             number=row.number,
             signed_on=row.signed_on,
             valid_from=row.valid_from,
             valid_to=row.valid_to,
-            services=[Service(s) for s in row.services.split(",") if s],
+            services=list(row.services),
             premises_address=address_of(row.premises),
         )
 
@@ -95,10 +111,12 @@ class Reading(relay.Node):
     read_on: date
     source: ReadingSource
     submitted_at: datetime
-    row: strawberry.Private[rows.ReadingRow]
+    row: strawberry.Private[ReadingRow]
+    # The value of the meter's reading before this one, when already known.
+    previous: strawberry.Private[object] = UNKNOWN
 
     @classmethod
-    def from_row(cls, row: rows.ReadingRow) -> Reading:
+    def from_row(cls, row: ReadingRow, previous: object = UNKNOWN) -> Reading:
         return cls(
             id=row.id,
             value=row.value,
@@ -106,6 +124,7 @@ class Reading(relay.Node):
             source=row.source,
             submitted_at=row.submitted_at,
             row=row,
+            previous=previous,
         )
 
     @strawberry.field
@@ -119,9 +138,24 @@ class Reading(relay.Node):
         "null for the first"
     )
     async def consumption(self, info: strawberry.Info[Context]) -> Decimal | None:
-        meter = await info.context.loaders.meters_by_id.load(self.row.meter_id)
+        loaders = info.context.loaders
+        meter = await loaders.meters_by_id.load(self.row.meter_id)
         assert meter is not None
-        return await reading_consumption(info.context, self.row, meter.digits)
+        previous = self.previous
+        if previous is UNKNOWN:
+            previous = await loaders.previous_value_by_reading.load(self.id)
+        assert previous is None or isinstance(previous, Decimal)
+        return consumption_since(previous, self.row, meter.digits)
+
+
+def _readings_with_previous(newest_first: list[ReadingRow], limit: int) -> list[Reading]:
+    """Readings of one meter, newest first, each told the value of the next one in the
+    list (its predecessor) when the list has it."""
+    found = []
+    for index, row in enumerate(newest_first[:limit]):
+        older = newest_first[index + 1] if index + 1 < len(newest_first) else None
+        found.append(Reading.from_row(row, older.value if older else UNKNOWN))
+    return found
 
 
 @strawberry.type
@@ -135,15 +169,15 @@ class Meter(relay.Node):
         description="number of integer digits on the register; "
         "the value rolls over to 0 past 10^digits"
     )
-    row: strawberry.Private[rows.MeterRow]
+    row: strawberry.Private[MeterRow]
 
     @classmethod
-    def from_row(cls, row: rows.MeterRow) -> Meter:
+    def from_row(cls, row: MeterRow) -> Meter:
         return cls(
             id=row.id,
             serial_number=row.serial_number,
             is_main=row.is_main,
-            premises_address=address_of(row.contract.premises),
+            premises_address=address_of(row.premises),
             installed_on=row.installed_on,
             digits=row.digits,
             row=row,
@@ -151,16 +185,17 @@ class Meter(relay.Node):
 
     @strawberry.field
     async def last_reading(self, info: strawberry.Info[Context]) -> Reading | None:
-        readings = await info.context.loaders.readings_by_meter.load(self.id)
-        return Reading.from_row(readings[-1]) if readings else None
+        newest, previous = await last_two_readings(info.context, self.row)
+        return None if newest is None else Reading.from_row(newest, previous)
 
     @strawberry.field
     async def readings(
         self, info: strawberry.Info[Context], first: int | None = 24, after: str | None = None
     ) -> Connection[Reading]:
-        rows = await info.context.loaders.readings_by_meter.load(self.id)
-        newest_first = [Reading.from_row(r) for r in reversed(rows)]
-        return paginate(newest_first, first, after, default=24)
+        size = check_page_size(first, default=24)
+        start = page_start(after)
+        rows, total = await reading_page(self.id, start, size)
+        return connection(_readings_with_previous(rows, size + 1), start, size, total)
 
     @strawberry.field(
         description="whether the viewer could submit a reading for this meter right now"
@@ -187,20 +222,22 @@ class Account(relay.Node):
         description="true after a missed reading window: back on bimonthly billing, "
         "e-readings blocked"
     )
-    row: strawberry.Private[rows.AccountRow]
+    balance: Money = strawberry.field(description="positive: the customer owes; negative: overpaid")
+    row: strawberry.Private[AccountRow]
 
     @classmethod
-    def from_row(cls, row: rows.AccountRow) -> Account:
+    def from_row(cls, row: AccountRow) -> Account:
         return cls(
             id=row.id,
             number=row.number,
             kind=row.kind,
             holder_name=row.holder_name,
-            correspondence_address=address_of(row),
+            correspondence_address=address_of(row.address),
             email=row.email,
             phone=row.phone,
             billing_cycle=row.billing_cycle,
             e_readings_blocked=row.e_readings_blocked,
+            balance=Money.of(row.balance),
             row=row,
         )
 
@@ -209,10 +246,6 @@ class Account(relay.Node):
     )
     def payment_account_number(self, info: strawberry.Info[Context]) -> str:
         return account_resolvers.payment_account_number(info.context, self.row)
-
-    @strawberry.field(description="positive: the customer owes; negative: overpaid")
-    async def balance(self, info: strawberry.Info[Context]) -> Money:
-        return Money.of(await account_resolvers.balance(info.context, self.id))
 
     @strawberry.field
     async def overdue(self, info: strawberry.Info[Context]) -> Money:
@@ -242,28 +275,33 @@ class Account(relay.Node):
         from_: Annotated[date | None, strawberry.argument(name="from")] = None,
         to: date | None = None,
     ) -> Connection[Invoice]:
-        rows = await account_resolvers.filtered_invoices(info.context, self.id, status, from_, to)
-        return paginate([Invoice.from_row(r) for r in rows], first, after)
+        size = check_page_size(first)
+        page = await account_resolvers.invoice_page(
+            info.context, self.id, status, from_, to, page_start(after), size
+        )
+        nodes = [Invoice.from_row(r) for r in page.rows]
+        return connection(nodes, page.offset, page.size, page.total)
 
     @strawberry.field
     async def invoice(self, info: strawberry.Info[Context], number: str) -> Invoice | None:
-        rows = await info.context.loaders.invoices_by_account.load(self.id)
-        found = next((r for r in rows if r.number == number), None)
+        found = await account_resolvers.invoice_of_account(info.context, self.id, number)
         return Invoice.from_row(found) if found else None
 
     @strawberry.field
     async def payments(
         self, info: strawberry.Info[Context], first: int | None = 20, after: str | None = None
     ) -> Connection[Payment]:
-        rows = await info.context.loaders.payments_by_account.load(self.id)
-        return paginate([Payment.from_row(r) for r in rows], first, after)
+        size = check_page_size(first)
+        page = await account_resolvers.payment_page(info.context, self.id, page_start(after), size)
+        nodes = [Payment.from_row(r) for r in page.rows]
+        return connection(nodes, page.offset, page.size, page.total)
 
     @strawberry.field(
         description="the balance at the end of the given day (documents issued and payments "
         "booked up to and including it): the opening or closing line of a statement"
     )
     async def balance_on(self, info: strawberry.Info[Context], day: date) -> Money:
-        return Money.of(await account_resolvers.balance_on(info.context, self.id, day))
+        return Money.of(await account_resolvers.balance_on(info.context, self.row, day))
 
     @strawberry.field(
         description="every charge and payment with the running balance: "
@@ -275,7 +313,7 @@ class Account(relay.Node):
         from_: Annotated[date | None, strawberry.argument(name="from")] = None,
         to: date | None = None,
     ) -> list[LedgerEntry]:
-        lines = await account_resolvers.ledger(info.context, self.id, from_, to)
+        lines = await account_resolvers.ledger(info.context, self.row, from_, to)
         return [
             LedgerEntry(
                 date=line.date,

@@ -10,10 +10,10 @@ from urllib.parse import quote
 import strawberry
 from strawberry import relay
 
+from models.rows import InvoiceLineRow, InvoiceRow, PaymentRow, TariffRow
 from models.rules.billing import gross_unit_price
 from models.rules.transfer import transfer_title
-from resolvers import rows
-from resolvers.accounts import invoice_state
+from resolvers.accounts import invoice_amount_due, invoice_status
 from resolvers.context import Context
 from schema.types.common import Money
 from schema.types.enums import InvoiceKind, InvoiceStatus, PaymentMethod, PaymentStatus, Service
@@ -42,7 +42,7 @@ class Tariff:
     subscription_fee_gross: Money
 
     @classmethod
-    def from_row(cls, row: rows.TariffRow) -> Tariff:
+    def from_row(cls, row: TariffRow) -> Tariff:
         return cls(
             valid_from=row.valid_from,
             valid_to=row.valid_to,
@@ -70,7 +70,7 @@ class InvoiceLine:
     estimated: bool = strawberry.field(description="true when the quantity was estimated, not read")
 
     @classmethod
-    def from_row(cls, row: rows.InvoiceLineRow) -> InvoiceLine:
+    def from_row(cls, row: InvoiceLineRow) -> InvoiceLine:
         return cls(
             service=row.service,
             description=row.description,
@@ -100,10 +100,10 @@ class Invoice(relay.Node):
     ksef_number: str | None = strawberry.field(
         description="number assigned by the national e-invoice system, once sent"
     )
-    row: strawberry.Private[rows.InvoiceRow]
+    row: strawberry.Private[InvoiceRow]
 
     @classmethod
-    def from_row(cls, row: rows.InvoiceRow) -> Invoice:
+    def from_row(cls, row: InvoiceRow) -> Invoice:
         return cls(
             id=row.id,
             number=row.number,
@@ -120,12 +120,12 @@ class Invoice(relay.Node):
         )
 
     @strawberry.field
-    async def status(self, info: strawberry.Info[Context]) -> InvoiceStatus:
-        return (await invoice_state(info.context, self.row)).status
+    def status(self, info: strawberry.Info[Context]) -> InvoiceStatus:
+        return invoice_status(info.context, self.row)
 
     @strawberry.field
-    async def amount_due(self, info: strawberry.Info[Context]) -> Money:
-        return Money.of((await invoice_state(info.context, self.row)).amount_due)
+    def amount_due(self) -> Money:
+        return Money.of(invoice_amount_due(self.row))
 
     @strawberry.field
     async def lines(self, info: strawberry.Info[Context]) -> list[InvoiceLine]:
@@ -190,7 +190,7 @@ class Payment(relay.Node):
     reference: str
 
     @classmethod
-    def from_row(cls, row: rows.PaymentRow) -> Payment:
+    def from_row(cls, row: PaymentRow) -> Payment:
         return cls(
             id=row.id,
             amount=Money.of(row.amount),

@@ -88,19 +88,32 @@ def check_page_size(first: int | None, default: int = 20) -> int:
     return size
 
 
-def paginate(items: Sequence[T], first: int | None, after: str | None, default: int = 20):
-    """A page of an already ordered list: the edges after `after`, at most `first`."""
-    size = check_page_size(first, default)
-    start = decode_cursor(after) + 1 if after else 0
-    window = items[start : start + size]
+def page_start(after: str | None) -> int:
+    """The offset a page after the cursor `after` starts at."""
+    return decode_cursor(after) + 1 if after else 0
+
+
+def connection(nodes: Sequence[T], start: int, size: int, total: int) -> Connection[T]:
+    """A connection from one page of nodes starting at offset `start`; `nodes` may
+    hold one more than `size`, which only says that another page follows."""
+    window = nodes[:size]
     edges = [Edge(cursor=encode_cursor(start + i), node=node) for i, node in enumerate(window)]
     return Connection(
         edges=edges,
         page_info=PageInfo(
-            has_next_page=start + size < len(items),
+            has_next_page=len(nodes) > size,
             has_previous_page=start > 0,
             start_cursor=edges[0].cursor if edges else None,
             end_cursor=edges[-1].cursor if edges else None,
         ),
-        total_count=len(items),
+        total_count=total,
     )
+
+
+def paginate(
+    items: Sequence[T], first: int | None, after: str | None, default: int = 20
+) -> Connection[T]:
+    """A page of an already loaded, ordered list: the edges after `after`, at most `first`."""
+    size = check_page_size(first, default)
+    start = page_start(after)
+    return connection(items[start : start + size + 1], start, size, len(items))

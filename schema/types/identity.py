@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 from strawberry import relay
 
+from models import rows
 from models.enums import TokenKind
 from resolvers import accounts as account_resolvers
-from resolvers import identity, rows
+from resolvers import identity
 from resolvers.context import Context
 from schema.permissions import CanRead, IsSignedIn
 from schema.types.enums import Role, Scope

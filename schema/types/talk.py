@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 from strawberry import relay
 
-from resolvers import rows
+from models import rows
 from resolvers.context import Context
 from schema.types.enums import (
     AnnouncementKind,

@@ -56,7 +56,8 @@ async def _grow(clock: Clock, extra: int) -> None:
             Reading(
                 meter=meter,
                 value=Decimal(10 * i),
-                read_on=date(2020, 1, 1) + timedelta(days=30 * i),
+                # Monthly readings up to last month: meters in use.
+                read_on=clock.today() - timedelta(days=30 * (extra - i)),
                 source=ReadingSource.COLLECTOR,
                 submitted_at=clock.now(),
             )
