@@ -9,7 +9,6 @@ from starlette.routing import Route
 from models.clock import Clock
 from models.services.sessions import end_session, start_session
 from models.services.signin import SignInProblem, check_credentials
-from models.settings import Settings
 from web.auth import clear_session_cookie, client_address, set_session_cookie
 from web.csrf import read_form
 from web.forms import FormErrors
@@ -61,7 +60,6 @@ async def login_submit(request: Request) -> Response:
 
 
 async def _signed_in(request: Request, user) -> Response:  # type: ignore[no-untyped-def]
-    settings: Settings = request.app.state.settings
     clock: Clock = request.app.state.clock
     # A new session id at every sign-in: an id planted before sign-in is worthless after.
     old_key = getattr(request.state, "session_key", None)
@@ -74,18 +72,17 @@ async def _signed_in(request: Request, user) -> Response:  # type: ignore[no-unt
         user_agent=request.headers.get("user-agent"),
     )
     response = RedirectResponse(_after_sign_in(request), status_code=303)
-    set_session_cookie(response, key, settings)
+    set_session_cookie(response, request, key)
     return response
 
 
 async def logout(request: Request) -> Response:
     await read_form(request)
-    settings: Settings = request.app.state.settings
     key = getattr(request.state, "session_key", None)
     if key:
         await end_session(key)
     response = RedirectResponse("/", status_code=303)
-    clear_session_cookie(response, settings)
+    clear_session_cookie(response, request)
     return response
 
 
