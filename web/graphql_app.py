@@ -2,11 +2,12 @@
 
 Strawberry's ASGI view does the GraphQL work; this subclass decides what reaches it
 and how a refusal reads. Every refusal is a JSON `{"errors": [...]}` body with a
-code (`BAD_REQUEST`), never Strawberry's plain text and never a 500:
+code (`BAD_REQUEST`, `FORBIDDEN`), never Strawberry's plain text and never a 500:
 
 - the body is limited in size (413), by Content-Length and while it streams;
 - only `application/json` bodies are read (415), parsed by orjson, which refuses
   invalid UTF-8 and deep nesting; the document must be an object (400);
+- a request authenticated by the session cookie must pass web.csrf's checks (403);
 - a client that goes away mid-body is not an error worth a traceback.
 
 Every answer says `Cache-Control: no-store` and varies by Authorization and Cookie:
@@ -27,6 +28,7 @@ from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLRequestData
 
 from resolvers.context import Context
+from web.csrf import graphql_refusal
 from web.gql import build_context
 
 log = logging.getLogger("ebok.web")
@@ -43,6 +45,7 @@ UNSUPPORTED_TYPE = "Send the operation as application/json."
 NOT_AN_OBJECT = "The request must be a JSON object (batches are not accepted)."
 BAD_OPERATION_NAME = "The GraphQL operation's `operationName` must be a string or null."
 TOO_LARGE = f"The request body is larger than {MAX_BODY_BYTES // 1024} KiB."
+FORBIDDEN = "Cross-site request refused: send the X-CSRF-Token header from this site."
 VARY_ON = ("Authorization", "Cookie")
 
 # GraphiQL (never in production) is Strawberry's page: inline scripts and styles and
@@ -122,6 +125,9 @@ class GraphQLEndpoint(GraphQL):
             declared = _declared_length(request.scope)
             if declared is not None and declared > MAX_BODY_BYTES:
                 return error_response(413, TOO_LARGE, "BAD_REQUEST")
+            ide_page = self.should_render_graphql_ide(self.request_adapter_class(request))
+            if graphql_refusal(request, ide_page=ide_page) is not None:
+                return error_response(403, FORBIDDEN, "FORBIDDEN")
             return await self.run(request)
         except HTTPException as exc:
             code = "BAD_REQUEST" if exc.status_code < 500 else "INTERNAL"
