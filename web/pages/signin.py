@@ -15,12 +15,20 @@ from web.forms import FormErrors
 from web.rendering import render
 
 LOGIN_TEMPLATE = "auth/login.html"
+# The users table keeps logins of at most 64 characters. A longer one, or one with
+# control characters (a NUL byte is an error on PostgreSQL), is no one's login: it is
+# answered like a wrong password without asking the database.
+MAX_LOGIN_LENGTH = 64
 
 _PROBLEMS = {
     SignInProblem.INVALID_CREDENTIALS: ("login", "Nieprawidłowy login lub hasło."),
     SignInProblem.OTP_REQUIRED: ("otp", "Podaj kod jednorazowy z aplikacji uwierzytelniającej."),
     SignInProblem.OTP_INVALID: ("otp", "Kod jednorazowy jest nieprawidłowy lub wygasł."),
 }
+
+
+def _possible_login(login: str) -> bool:
+    return len(login) <= MAX_LOGIN_LENGTH and login.isprintable()
 
 
 def _after_sign_in(request: Request) -> str:
@@ -45,6 +53,9 @@ async def login_submit(request: Request) -> Response:
     if not password:
         errors.add("password", "Podaj hasło.")
     show_otp = bool(otp)
+    if not errors and not _possible_login(login):
+        errors.add(*_PROBLEMS[SignInProblem.INVALID_CREDENTIALS])
+        show_otp = False
     if not errors:
         clock: Clock = request.app.state.clock
         result = await check_credentials(login, password, otp, clock)
@@ -54,8 +65,9 @@ async def login_submit(request: Request) -> Response:
         field, message = _PROBLEMS[result.problem]
         errors.add(field, message)
         show_otp = result.problem is not SignInProblem.INVALID_CREDENTIALS
-    # The password is never sent back into the form.
-    context = {"values": {"login": login}, "errors": errors, "show_otp": show_otp}
+    # The password is never sent back into the form; nor is a login no one could have.
+    shown = login if _possible_login(login) else ""
+    context = {"values": {"login": shown}, "errors": errors, "show_otp": show_otp}
     return render(request, LOGIN_TEMPLATE, context, status_code=422)
 
 
