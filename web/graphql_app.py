@@ -22,7 +22,7 @@ from typing import Any
 import orjson
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from starlette.requests import ClientDisconnect, Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import JSONResponse, Response
 from starlette.types import Message, Receive, Scope, Send
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLRequestData
@@ -30,6 +30,7 @@ from strawberry.http import GraphQLRequestData
 from resolvers.context import Context
 from web.csrf import graphql_refusal
 from web.gql import build_context
+from web.graphiql import render_graphiql
 
 log = logging.getLogger("ebok.web")
 
@@ -47,20 +48,6 @@ BAD_OPERATION_NAME = "The GraphQL operation's `operationName` must be a string o
 TOO_LARGE = f"The request body is larger than {MAX_BODY_BYTES // 1024} KiB."
 FORBIDDEN = "Cross-site request refused: send the X-CSRF-Token header from this site."
 VARY_ON = ("Authorization", "Cookie")
-
-# GraphiQL (never in production) is Strawberry's page: inline scripts and styles and
-# the GraphiQL bundle from its CDN. Only that page gets this looser policy.
-GRAPHIQL_POLICY = "; ".join(
-    [
-        "default-src 'self'",
-        "script-src 'self' 'unsafe-inline' https://unpkg.com",
-        "style-src 'self' 'unsafe-inline' https://unpkg.com",
-        "font-src 'self' data: https://unpkg.com",
-        "img-src 'self' data: https://unpkg.com",
-        "connect-src 'self'",
-        "frame-ancestors 'none'",
-    ]
-)
 
 
 class BodyTooLarge(Exception):
@@ -169,9 +156,7 @@ class GraphQLEndpoint(GraphQL):
         return orjson.dumps(data)
 
     async def render_graphql_ide(self, request: Request) -> Response:  # type: ignore[override]
-        return HTMLResponse(
-            self.graphql_ide_html, headers={"Content-Security-Policy": GRAPHIQL_POLICY}
-        )
+        return render_graphiql(request)
 
     async def get_context(self, request: Request, response: Response) -> Context:  # type: ignore[override]
         return build_context(request, response)

@@ -53,7 +53,7 @@ class SecurityHeadersMiddleware:
     and Strict-Transport-Security to every response to an https request.
 
     A response that sets its own Content-Security-Policy keeps it: GraphiQL (outside
-    production) needs its CDN scripts, and it is the one place that may say so.
+    production, web/graphiql.py) needs data: fonts, and it is the one place that says so.
     `policy_for_path` gives another policy for paths that start with a prefix.
     """
 
