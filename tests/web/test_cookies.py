@@ -129,11 +129,11 @@ async def test_a_planted_plain_anonymous_cookie_is_ignored_in_production(
     """Login CSRF: another site plants `ebok_anon=x` and posts the token it computed for x.
     In production only the `__Host-` cookie counts, which no other site can plant."""
     async with client(env="production", scheme="https") as http:
-        http.cookies.set(ANON_COOKIE, "planted-by-attacker", domain="testserver")
         forged = anonymous_csrf_token("test-secret", "planted-by-attacker")
         response = await http.post(
             "/login",
             data={"login": "jan.kowalski", "password": PASSWORD, "csrf_token": forged},
+            headers={"cookie": f"{ANON_COOKIE}=planted-by-attacker"},
         )
     assert response.status_code == 403
     assert not any(SESSION_COOKIE in name for name in _set_cookies(response))
