@@ -52,6 +52,9 @@ class Settings:
     clock: str | None = None
     env: str = "production"
     payment_provider: str = "sandbox"
+    # Addresses (or networks) of reverse proxies whose X-Forwarded-For/-Proto give the
+    # client's address and scheme; empty: nobody's are believed.
+    trusted_proxies: tuple[str, ...] = ()
     utility: UtilitySettings = field(default_factory=UtilitySettings)
 
     @property
@@ -77,7 +80,13 @@ def load_settings(
         clock=env.get("EBOK_CLOCK") or None,
         env=mode,
         payment_provider=env.get("EBOK_PAYMENT_PROVIDER", "sandbox"),
+        trusted_proxies=_address_list(env.get("EBOK_TRUSTED_PROXIES", "")),
     )
+
+
+def _address_list(text: str) -> tuple[str, ...]:
+    """ "10.0.0.5, 10.0.0.6" -> ("10.0.0.5", "10.0.0.6"); blanks are left out."""
+    return tuple(part.strip() for part in text.split(",") if part.strip())
 
 
 def _stored_secret_key(var_dir: Path) -> str:

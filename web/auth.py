@@ -10,9 +10,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from http.cookies import SimpleCookie
+from typing import Any
 
-from starlette.requests import Request
+from starlette.requests import HTTPConnection, Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -21,12 +21,15 @@ from models.enums import Scope as TokenScope
 from models.services.sessions import resume_session
 from models.services.tokens import authenticate_bearer
 from models.settings import Settings
+from web.cookies import delete_cookie, get_cookie, set_cookie
 
+# Base names: web.cookies adds the __Host- prefix outside plain-HTTP development.
 SESSION_COOKIE = "ebok_sesja"
 ANON_COOKIE = "ebok_anon"
 ALL_SCOPES = frozenset(TokenScope)
 # Stylesheets, scripts and the health check need no viewer: no session lookup for them.
 ANONYMOUS_PATHS = ("/static/", "/healthz")
+GRAPHQL_PATH = "/graphql"
 
 
 def anonymous_csrf_token(secret_key: str, anon_id: str) -> str:
@@ -35,27 +38,20 @@ def anonymous_csrf_token(secret_key: str, anon_id: str) -> str:
     return hmac.new(secret_key.encode(), f"csrf:{anon_id}".encode(), hashlib.sha256).hexdigest()
 
 
-def _cookies(scope: Scope) -> dict[str, str]:
-    header = next((v for k, v in scope["headers"] if k == b"cookie"), b"")
-    parsed = SimpleCookie()
-    try:
-        parsed.load(header.decode("latin-1"))
-    except Exception:  # a malformed cookie header means no cookies, not a 500
-        return {}
-    return {k: m.value for k, m in parsed.items()}
-
-
-def _client_host(scope: Scope) -> str | None:
-    client = scope.get("client")
-    return client[0] if client else None
-
-
 def _bearer(scope: Scope) -> str | None:
     header = next((v for k, v in scope["headers"] if k == b"authorization"), None)
     if not header:
         return None
     kind, _, token = header.decode("latin-1").partition(" ")
     return token.strip() if kind.lower() == "bearer" and token.strip() else None
+
+
+def _wants_anonymous_token(scope: Scope, state: dict[str, Any], bearer: str | None) -> bool:
+    """Only pages get the anonymous cookie and its token: a partner app (bearer token)
+    posts no forms, and /graphql takes no form token from anyone not signed in."""
+    if bearer is not None or state.get("csrf_token") is not None:
+        return False
+    return scope["path"].rstrip("/") != GRAPHQL_PATH
 
 
 class AuthMiddleware:
@@ -68,69 +64,74 @@ class AuthMiddleware:
         if scope["type"] != "http" or scope["path"].startswith(ANONYMOUS_PATHS):
             await self.app(scope, receive, send)
             return
+        connection = HTTPConnection(scope)
         state = scope.setdefault("state", {})
         state.update(viewer=None, scopes=frozenset(), session=None, session_key=None)
-        cookies = _cookies(scope)
-        new_anon_id: str | None = None
         token = _bearer(scope)
         if token is not None:
-            bearer = await authenticate_bearer(
-                token, self.clock, client_address=_client_host(scope)
-            )
-            state["bad_credentials"] = bearer is None
-            if bearer is not None:
-                state.update(viewer=bearer.user, scopes=bearer.scopes, auth="token")
-        elif SESSION_COOKIE in cookies:
-            signed_in = await resume_session(cookies[SESSION_COOKIE], self.clock)
-            if signed_in is not None:
-                state.update(
-                    viewer=signed_in.user,
-                    scopes=ALL_SCOPES,
-                    session=signed_in.session,
-                    session_key=cookies[SESSION_COOKIE],
-                    csrf_token=signed_in.session.csrf_token,
-                    auth="session",
-                )
-        if state.get("csrf_token") is None:
-            anon_id = cookies.get(ANON_COOKIE)
-            if not anon_id:
-                anon_id = new_anon_id = secrets.token_urlsafe(24)
-            state["anon_id"] = anon_id
-            state["csrf_token"] = anonymous_csrf_token(self.settings.secret_key, anon_id)
+            client = scope.get("client")
+            await self._authenticate_token(token, state, client[0] if client else None)
+        else:
+            await self._resume_session(connection, state)
+        if not _wants_anonymous_token(scope, state, token):
+            await self.app(scope, receive, send)
+            return
+        new_anon_id = self._anonymous_token(connection, state)
+        if new_anon_id is None:
+            await self.app(scope, receive, send)
+            return
 
         async def send_with_cookie(message: Message) -> None:
-            if message["type"] == "http.response.start" and new_anon_id is not None:
+            if message["type"] == "http.response.start":
                 response = Response()
-                response.set_cookie(
-                    ANON_COOKIE,
-                    new_anon_id,
-                    httponly=True,
-                    samesite="lax",
-                    secure=self.settings.is_production,
-                    path="/",
-                )
+                set_cookie(response, connection, ANON_COOKIE, new_anon_id)
                 cookie_headers = [h for h in response.raw_headers if h[0] == b"set-cookie"]
                 message["headers"] = list(message.get("headers", [])) + cookie_headers
             await send(message)
 
         await self.app(scope, receive, send_with_cookie)
 
+    async def _authenticate_token(
+        self, token: str, state: dict[str, Any], address: str | None
+    ) -> None:
+        bearer = await authenticate_bearer(token, self.clock, client_address=address)
+        state["bad_credentials"] = bearer is None
+        if bearer is not None:
+            state.update(viewer=bearer.user, scopes=bearer.scopes, auth="token")
 
-def set_session_cookie(response: Response, key: str, settings: Settings) -> None:
-    response.set_cookie(
-        SESSION_COOKIE,
-        key,
-        httponly=True,
-        samesite="lax",
-        secure=settings.is_production,
-        path="/",
-    )
+    async def _resume_session(self, connection: HTTPConnection, state: dict[str, Any]) -> None:
+        key = get_cookie(connection, SESSION_COOKIE)
+        if key is None:
+            return
+        signed_in = await resume_session(key, self.clock)
+        if signed_in is not None:
+            state.update(
+                viewer=signed_in.user,
+                scopes=ALL_SCOPES,
+                session=signed_in.session,
+                session_key=key,
+                csrf_token=signed_in.session.csrf_token,
+                auth="session",
+            )
+
+    def _anonymous_token(self, connection: HTTPConnection, state: dict[str, Any]) -> str | None:
+        """The form token of a visitor not signed in; returns a new cookie value to set
+        when the visitor has none yet."""
+        anon_id = get_cookie(connection, ANON_COOKIE)
+        new_anon_id = None
+        if anon_id is None:
+            anon_id = new_anon_id = secrets.token_urlsafe(24)
+        state["anon_id"] = anon_id
+        state["csrf_token"] = anonymous_csrf_token(self.settings.secret_key, anon_id)
+        return new_anon_id
 
 
-def clear_session_cookie(response: Response, settings: Settings) -> None:
-    response.delete_cookie(
-        SESSION_COOKIE, path="/", httponly=True, samesite="lax", secure=settings.is_production
-    )
+def set_session_cookie(response: Response, request: HTTPConnection, key: str) -> None:
+    set_cookie(response, request, SESSION_COOKIE, key)
+
+
+def clear_session_cookie(response: Response, request: HTTPConnection) -> None:
+    delete_cookie(response, request, SESSION_COOKIE)
 
 
 def client_address(request: Request) -> str:

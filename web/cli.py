@@ -8,6 +8,7 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from models.settings import ConfigurationError, Settings, load_settings
 
@@ -76,10 +77,21 @@ def cmd_serve(args: argparse.Namespace) -> int:
         host=args.host,
         port=args.port,
         workers=args.workers,
-        proxy_headers=False,
+        # No "server: uvicorn" banner: it only tells an attacker what to look up.
+        server_header=False,
         log_level="info",
+        **proxy_options(settings),
     )
     return 0
+
+
+def proxy_options(settings: Settings) -> dict[str, Any]:
+    """uvicorn believes X-Forwarded-For/-Proto (the client's address, https) only from
+    EBOK_TRUSTED_PROXIES; without it, from nobody, so no client can claim another
+    address (sign-in throttling counts per address) or a scheme it did not use."""
+    if not settings.trusted_proxies:
+        return {"proxy_headers": False}
+    return {"proxy_headers": True, "forwarded_allow_ips": list(settings.trusted_proxies)}
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:

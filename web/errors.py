@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 
 log = logging.getLogger("ebok.web")
@@ -65,5 +65,16 @@ async def server_error(request: Request, exc: Exception) -> Response:
         return Response("Wystąpił błąd serwera.", status_code=500, media_type="text/plain")
 
 
+async def client_disconnected(request: Request, exc: Exception) -> Response:
+    """The client went away while sending its body: nobody will read an answer, and it
+    is not a fault of ours, so no error log (the server drops this response)."""
+    log.info("client disconnected while sending %s %s", request.method, request.url.path)
+    return Response(status_code=400)
+
+
 def exception_handlers() -> dict:
-    return {HTTPException: http_error, Exception: server_error}
+    return {
+        ClientDisconnect: client_disconnected,
+        HTTPException: http_error,
+        Exception: server_error,
+    }

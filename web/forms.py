@@ -20,7 +20,11 @@ from web.rendering import render
 
 __all__ = [
     "GENERAL",
+    "MAX_DATE_YEAR",
+    "MIN_DATE_YEAR",
+    "DateOutOfRange",
     "FormErrors",
+    "date_input_message",
     "errors_from_user_errors",
     "form_response",
     "parse_date_input",
@@ -114,16 +118,38 @@ def form_response(
 
 _DATE_PL = re.compile(r"(\d{1,2})\s*[./-]\s*(\d{1,2})\s*[./-]\s*(\d{4})")
 
+# Typed dates are bounded to years a water bill can concern, with room on both sides,
+# so that no page or query ever computes a day before 1 January of year 1 or after
+# 31 December 9999 (Python's date range) from what someone typed.
+MIN_DATE_YEAR = 1900
+MAX_DATE_YEAR = 2199
+
+
+class DateOutOfRange(ValueError):
+    """A real date, but outside MIN_DATE_YEAR..MAX_DATE_YEAR."""
+
 
 def parse_date_input(text: str | None) -> date | None:
     """A date typed into a date field: "2026-11-21" from a date picker, or "21.11.2026"
     from a browser that shows a plain text box. Empty -> None; nonsense -> ValueError,
-    which the page turns into a message beside the field."""
+    a date outside 1900–2199 -> DateOutOfRange; `date_input_message` words either for
+    the message beside the field."""
     value = (text or "").strip()
     if not value:
         return None
     match = _DATE_PL.fullmatch(value)
     if match:
-        day, month, year = (int(part) for part in match.groups())
-        return date(year, month, day)
-    return date.fromisoformat(value)
+        day_of_month, month, year = (int(part) for part in match.groups())
+        day = date(year, month, day_of_month)
+    else:
+        day = date.fromisoformat(value)
+    if not MIN_DATE_YEAR <= day.year <= MAX_DATE_YEAR:
+        raise DateOutOfRange(f"{day.isoformat()} is outside {MIN_DATE_YEAR}–{MAX_DATE_YEAR}")
+    return day
+
+
+def date_input_message(error: ValueError, label: str) -> str:
+    """The Polish message beside a date field that `parse_date_input` refused."""
+    if isinstance(error, DateOutOfRange):
+        return f"W polu „{label}” wpisz datę z lat {MIN_DATE_YEAR}–{MAX_DATE_YEAR}."
+    return f"W polu „{label}” wpisz prawdziwą datę, np. 21.11.2026."

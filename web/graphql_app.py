@@ -1,36 +1,98 @@
-"""POST /graphql for partner apps (and GET for queries), with the pages' own context."""
+"""POST /graphql for partner apps (and GET for queries), with the pages' own context.
+
+Strawberry's ASGI view does the GraphQL work; this subclass decides what reaches it
+and how a refusal reads. Every refusal is a JSON `{"errors": [...]}` body with a
+code (`BAD_REQUEST`, `FORBIDDEN`), never Strawberry's plain text and never a 500:
+
+- the body is limited in size (413), by Content-Length and while it streams;
+- only `application/json` bodies are read (415), parsed by orjson, which refuses
+  invalid UTF-8 and deep nesting; the document must be an object (400);
+- a request authenticated by the session cookie must pass web.csrf's checks (403);
+- a client that goes away mid-body is not an error worth a traceback.
+
+Every answer says `Cache-Control: no-store` and varies by Authorization and Cookie:
+it is one caller's data.
+"""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import orjson
-from cross_web import HTTPException
-from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
-from starlette.types import Receive, Scope, Send
+from cross_web import AsyncHTTPRequestAdapter, HTTPException
+from starlette.requests import ClientDisconnect, Request
+from starlette.responses import JSONResponse, Response
+from starlette.types import Message, Receive, Scope, Send
 from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLRequestData
 
 from resolvers.context import Context
+from web.csrf import graphql_refusal
 from web.gql import build_context
+from web.graphiql import render_graphiql
 
-# GraphiQL (never in production) is Strawberry's page: inline scripts and styles and
-# the GraphiQL bundle from its CDN. Only that page gets this looser policy.
-GRAPHIQL_POLICY = "; ".join(
-    [
-        "default-src 'self'",
-        "script-src 'self' 'unsafe-inline' https://unpkg.com",
-        "style-src 'self' 'unsafe-inline' https://unpkg.com",
-        "font-src 'self' data: https://unpkg.com",
-        "img-src 'self' data: https://unpkg.com",
-        "connect-src 'self'",
-        "frame-ancestors 'none'",
-    ]
-)
+log = logging.getLogger("ebok.web")
+
+# The largest honest request is a page's operation with its variables: a few KiB
+# (queries are capped at 2,000 tokens, and file uploads are not accepted here). A
+# quarter of a MiB leaves room for long queries typed into GraphiQL while keeping a
+# flood of big bodies from costing memory and parse time.
+MAX_BODY_BYTES = 256 * 1024
+
+JSON_CONTENT_TYPE = "application/json"
+MULTIPART_REFUSED = "File uploads are not accepted; send the operation as application/json."
+UNSUPPORTED_TYPE = "Send the operation as application/json."
+NOT_AN_OBJECT = "The request must be a JSON object (batches are not accepted)."
+BAD_OPERATION_NAME = "The GraphQL operation's `operationName` must be a string or null."
+TOO_LARGE = f"The request body is larger than {MAX_BODY_BYTES // 1024} KiB."
+FORBIDDEN = "Cross-site request refused: send the X-CSRF-Token header from this site."
+VARY_ON = ("Authorization", "Cookie")
 
 
-def _error_body(message: str, code: str) -> dict[str, Any]:
-    return {"errors": [{"message": message, "extensions": {"code": code}}]}
+class BodyTooLarge(Exception):
+    """The body went past MAX_BODY_BYTES while it was being read."""
+
+
+def error_response(status: int, message: str, code: str) -> JSONResponse:
+    body: dict[str, Any] = {"errors": [{"message": message, "extensions": {"code": code}}]}
+    return JSONResponse(body, status_code=status)
+
+
+def _declared_length(scope: Scope) -> int | None:
+    header = next((v for k, v in scope["headers"] if k == b"content-length"), None)
+    if header is None:
+        return None
+    try:
+        return int(header)
+    except ValueError:
+        raise HTTPException(400, "Invalid Content-Length header.") from None
+
+
+def _limited(receive: Receive, limit: int) -> Receive:
+    """`receive` that stops a body as soon as it grows past `limit` bytes, so a body
+    sent without Content-Length is never read whole either."""
+    received = 0
+
+    async def receive_within_limit() -> Message:
+        nonlocal received
+        message = await receive()
+        if message["type"] == "http.request":
+            received += len(message.get("body", b""))
+            if received > limit:
+                raise BodyTooLarge
+        return message
+
+    return receive_within_limit
+
+
+def _private(response: Response) -> None:
+    """One caller's answer: never stored, and keyed by who asked, whatever was there."""
+    headers = response.headers
+    headers["Cache-Control"] = "no-store"
+    present = [v.strip() for v in headers.get("vary", "").split(",") if v.strip()]
+    lowered = {v.lower() for v in present}
+    headers["Vary"] = ", ".join(present + [v for v in VARY_ON if v.lower() not in lowered])
 
 
 class GraphQLEndpoint(GraphQL):
@@ -40,21 +102,69 @@ class GraphQLEndpoint(GraphQL):
         if scope["type"] != "http":
             await super().__call__(scope, receive, send)
             return
-        request = Request(scope, receive)
-        try:
-            response = await self.run(request)
-        except HTTPException as exc:
-            code = "BAD_REQUEST" if exc.status_code < 500 else "INTERNAL"
-            response = JSONResponse(_error_body(exc.reason, code), status_code=exc.status_code)
+        request = Request(scope, _limited(receive, MAX_BODY_BYTES))
+        response = await self._respond(request)
+        _private(response)
         await response(scope, receive, send)
 
+    async def _respond(self, request: Request) -> Response:
+        try:
+            declared = _declared_length(request.scope)
+            if declared is not None and declared > MAX_BODY_BYTES:
+                return error_response(413, TOO_LARGE, "BAD_REQUEST")
+            ide_page = self.should_render_graphql_ide(self.request_adapter_class(request))
+            if graphql_refusal(request, ide_page=ide_page) is not None:
+                return error_response(403, FORBIDDEN, "FORBIDDEN")
+            return await self.run(request)
+        except HTTPException as exc:
+            code = "BAD_REQUEST" if exc.status_code < 500 else "INTERNAL"
+            return error_response(exc.status_code, exc.reason, code)
+        except BodyTooLarge:
+            return error_response(413, TOO_LARGE, "BAD_REQUEST")
+        except ClientDisconnect:
+            # Nobody is left to read an answer; the server drops it. Not an error.
+            log.info("client disconnected while sending a /graphql request")
+            return error_response(400, "The client disconnected.", "BAD_REQUEST")
+
+    # --- Strawberry's hooks ---------------------------------------------------------
+
+    async def parse_http_body(
+        self, request: AsyncHTTPRequestAdapter
+    ) -> GraphQLRequestData | list[GraphQLRequestData]:
+        if request.method == "POST":
+            _require_json(request.content_type or "")
+        data = await super().parse_http_body(request)
+        if isinstance(data, GraphQLRequestData) and not isinstance(data.operation_name, str | None):
+            raise HTTPException(400, BAD_OPERATION_NAME)
+        return data
+
+    def parse_json(self, data: str | bytes) -> Any:
+        """Every JSON document this view reads (the body; `variables` and `extensions`
+        in a GET's query string) must be an object: batching is off, and anything
+        else would reach code that expects a mapping."""
+        value = super().parse_json(data)
+        if not isinstance(value, dict):
+            raise HTTPException(400, NOT_AN_OBJECT)
+        return value
+
+    def decode_json(self, data: str | bytes) -> object:
+        # orjson refuses invalid UTF-8 and nesting deeper than 1,024 levels with a
+        # JSONDecodeError, which Strawberry answers as a bad request.
+        return orjson.loads(data)
+
+    def encode_json(self, data: object) -> bytes:  # type: ignore[override]
+        return orjson.dumps(data)
+
     async def render_graphql_ide(self, request: Request) -> Response:  # type: ignore[override]
-        return HTMLResponse(
-            self.graphql_ide_html, headers={"Content-Security-Policy": GRAPHIQL_POLICY}
-        )
+        return render_graphiql(request)
 
     async def get_context(self, request: Request, response: Response) -> Context:  # type: ignore[override]
         return build_context(request, response)
 
-    def encode_json(self, data: object) -> bytes:  # type: ignore[override]
-        return orjson.dumps(data)
+
+def _require_json(content_type: str) -> None:
+    media_type = content_type.split(";", 1)[0].strip().lower()
+    if media_type == "multipart/form-data":
+        raise HTTPException(415, MULTIPART_REFUSED)
+    if media_type != JSON_CONTENT_TYPE:
+        raise HTTPException(415, UNSUPPORTED_TYPE)

@@ -17,6 +17,8 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from web.cookies import get_cookie, set_cookie
+
 __all__ = [
     "CONTRASTS",
     "CONTRAST_COOKIE",
@@ -29,6 +31,7 @@ __all__ = [
     "safe_return_path",
 ]
 
+# Base names: web.cookies adds the __Host- prefix outside plain-HTTP development.
 CONTRAST_COOKIE: Final = "ebok_kontrast"
 FONT_COOKIE: Final = "ebok_czcionka"
 CONTRASTS: Final = ("normal", "high")
@@ -51,8 +54,8 @@ class Preferences:
 
 def read_preferences(request: Request) -> Preferences:
     """The visitor's choices; anything unknown in a cookie falls back to the default."""
-    contrast = request.cookies.get(CONTRAST_COOKIE, "")
-    font = request.cookies.get(FONT_COOKIE, "")
+    contrast = get_cookie(request, CONTRAST_COOKIE) or ""
+    font = get_cookie(request, FONT_COOKIE) or ""
     return Preferences(
         contrast=contrast if contrast in CONTRASTS else "normal",
         font=font if font in FONTS else "100",
@@ -87,15 +90,8 @@ def _set_preference(request: Request, cookie: str, value: str) -> Response:
         response = RedirectResponse(target, status_code=303)
     response.headers["Vary"] = "HX-Request"
     response.headers["Cache-Control"] = "no-store"
-    response.set_cookie(
-        cookie,
-        value,
-        max_age=COOKIE_MAX_AGE,
-        path="/",
-        samesite="lax",
-        httponly=True,  # only the server reads it; the page learns the choice from HX-Trigger
-        secure=request.url.scheme == "https",
-    )
+    # HttpOnly: only the server reads it; the page learns the choice from HX-Trigger.
+    set_cookie(response, request, cookie, value, max_age=COOKIE_MAX_AGE)
     return response
 
 

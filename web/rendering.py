@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import jinja2
+import jinja2_fragments
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
@@ -281,24 +282,13 @@ def is_fragment_request(request: Request) -> bool:
     )
 
 
-def render_block(template: jinja2.Template, block: str, context: Mapping[str, Any]) -> str:
-    """Render one named block of `template` with the context a full render would give it."""
-    if block not in template.blocks:
-        raise KeyError(f"template {template.name!r} has no block {block!r}")
-    ctx = template.new_context(dict(context))
-    try:
-        # Run the template's top-level code (its `{% import %}`s and `{% set %}`s) up to
-        # its first output, so the block sees the names a full render would give it.
-        # In a child template that first output is the parent's opening text.
-        root = template.root_render_func(ctx)
-        try:
-            next(root, None)
-        finally:
-            root.close()
-        return templates.concat(template.blocks[block](ctx))  # type: ignore[attr-defined]
-    except Exception:
-        templates.handle_exception()
-        raise  # handle_exception always raises; this keeps type checkers content
+def render_block(template_name: str, block: str, context: Mapping[str, Any]) -> str:
+    """Render one named block of a template, for an htmx request that asks for it.
+
+    jinja2-fragments renders the block alone, without the template's top-level code:
+    a block rendered this way makes its own `{% import %}`s inside itself.
+    """
+    return jinja2_fragments.render_block(templates, template_name, block, dict(context))
 
 
 def utility_settings(request: Request) -> Any:
@@ -343,11 +333,10 @@ def render(
     ctx = base_context(request)
     if context:
         ctx.update(context)
-    template = templates.get_template(template_name)
     if block is not None and is_fragment_request(request):
-        body = render_block(template, block, ctx)
+        body = render_block(template_name, block, ctx)
     else:
-        body = template.render(ctx)
+        body = templates.get_template(template_name).render(ctx)
     response = HTMLResponse(body, status_code=status_code)
     response.headers["Vary"] = VARY
     if ctx.get("viewer") is not None:

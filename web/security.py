@@ -13,7 +13,12 @@ from collections.abc import Mapping
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-__all__ = ["CONTENT_SECURITY_POLICY", "SECURITY_HEADERS", "SecurityHeadersMiddleware"]
+__all__ = [
+    "CONTENT_SECURITY_POLICY",
+    "SECURITY_HEADERS",
+    "STRICT_TRANSPORT_SECURITY",
+    "SecurityHeadersMiddleware",
+]
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -38,12 +43,17 @@ SECURITY_HEADERS: Mapping[str, str] = {
     "Cross-Origin-Opener-Policy": "same-origin",
 }
 
+# Sent only on https responses (browsers ignore it on plain http anyway): a year, and
+# for subdomains too, so a visitor's browser never tries plain http here again.
+STRICT_TRANSPORT_SECURITY = "max-age=31536000; includeSubDomains"
+
 
 class SecurityHeadersMiddleware:
-    """Adds SECURITY_HEADERS to every HTTP response that does not already set them.
+    """Adds SECURITY_HEADERS to every HTTP response that does not already set them,
+    and Strict-Transport-Security to every response to an https request.
 
     A response that sets its own Content-Security-Policy keeps it: GraphiQL (outside
-    production) needs its CDN scripts, and it is the one place that may say so.
+    production, web/graphiql.py) needs data: fonts, and it is the one place that says so.
     `policy_for_path` gives another policy for paths that start with a prefix.
     """
 
@@ -56,6 +66,8 @@ class SecurityHeadersMiddleware:
             await self.app(scope, receive, send)
             return
         policy = CONTENT_SECURITY_POLICY
+        # Behind a trusted proxy uvicorn has already put the forwarded scheme here.
+        https = scope.get("scheme") == "https"
         path: str = scope.get("path", "")
         for prefix, special in self.policy_for_path.items():
             if path.startswith(prefix):
@@ -68,6 +80,8 @@ class SecurityHeadersMiddleware:
                 for name, value in SECURITY_HEADERS.items():
                     if name not in headers:
                         headers[name] = policy if name == "Content-Security-Policy" else value
+                if https:
+                    headers["Strict-Transport-Security"] = STRICT_TRANSPORT_SECURITY
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

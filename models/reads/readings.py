@@ -12,6 +12,8 @@ from models.rows import ReadingRow
 
 _READING = "r.id, r.meter_id, r.value, r.read_on, r.source, r.submitted_at, r.customer_month"
 _OLDEST_FIRST = "ORDER BY r.meter_id, r.read_on, r.id"
+# After UNION ALL, PostgreSQL orders by the result's column names, not a table's.
+_OLDEST_FIRST_OF_UNION = "ORDER BY meter_id, read_on, id"
 
 
 def _reading(row: Row) -> ReadingRow:
@@ -43,7 +45,7 @@ async def readings_from(meter_ids: Sequence[int], since: date) -> list[ReadingRo
             SELECT (SELECT b.id FROM readings b WHERE b.meter_id = m.id AND b.read_on < ?
                     ORDER BY b.read_on DESC, b.id DESC LIMIT 1)
             FROM meters m WHERE m.id IN ({{ids}}))
-        {_OLDEST_FIRST}"""
+        {_OLDEST_FIRST_OF_UNION}"""
     values = [*meter_ids, since, since, *meter_ids]
     return [_reading(r) for r in await fetch(sql, values, list_length=n)]
 
@@ -74,7 +76,7 @@ async def readings_between(meter_id: int, first: date, last: date) -> list[Readi
         SELECT {_READING} FROM readings r WHERE r.id = (
             SELECT a.id FROM readings a WHERE a.meter_id = ? AND a.read_on > ?
             ORDER BY a.read_on, a.id LIMIT 1)
-        {_OLDEST_FIRST}"""
+        {_OLDEST_FIRST_OF_UNION}"""
     values = [meter_id, first, last, meter_id, first, meter_id, last]
     return [_reading(r) for r in await fetch(sql, values)]
 

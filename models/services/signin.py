@@ -67,8 +67,15 @@ class Credentials:
     device_id: str | None = None
 
 
+def possible_login(login: str) -> bool:
+    """Whether anyone could have this login: at most 64 printable characters (a NUL
+    byte would even be an error on PostgreSQL)."""
+    return len(login.strip()) <= MAX_LOGIN_LENGTH and login.isprintable()
+
+
 def normalise_login(login: str) -> str:
-    return login.strip().lower()[:MAX_LOGIN_LENGTH]
+    """The login as stored; an impossible one is recorded as empty (nobody's)."""
+    return login.strip().lower() if possible_login(login) else ""
 
 
 async def sign_in(credentials: Credentials, clock: Clock) -> User:
@@ -117,8 +124,8 @@ async def sign_in(credentials: Credentials, clock: Clock) -> User:
 async def _check(login: str, credentials: Credentials) -> User | None:
     """The user if every part matches; the same work whether or not the login exists."""
     password = credentials.password
-    user = await User.get_or_none(login=login, is_active=True)
-    if len(password) > MAX_PASSWORD_LENGTH or len(credentials.login) > MAX_LOGIN_LENGTH * 4:
+    user = await User.get_or_none(login=login, is_active=True) if login else None
+    if len(password) > MAX_PASSWORD_LENGTH:
         password = ""  # still spend one verification, so the answer takes as long
     ok = await passwords.verify_password(user.password_hash if user else None, password)
     if user is None or not ok or not password:

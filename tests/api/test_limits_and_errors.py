@@ -60,18 +60,18 @@ async def test_an_unexpected_exception_is_logged_and_masked(
 
 @pytest.mark.usefixtures("db")
 @pytest.mark.parametrize(
-    ("body", "content_type"),
+    ("body", "content_type", "status"),
     [
-        (b"{not json", "application/json"),
-        (b'{"variables": {}}', "application/json"),
-        (b"query=1", "text/plain"),
+        (b"{not json", "application/json", 400),
+        (b'{"variables": {}}', "application/json", 400),
+        (b"query=1", "text/plain", 415),  # only JSON bodies are read
     ],
 )
 async def test_a_malformed_http_body_is_400_json(
-    http: httpx.AsyncClient, body: bytes, content_type: str
+    http: httpx.AsyncClient, body: bytes, content_type: str, status: int
 ) -> None:
     response = await http.post("/graphql", content=body, headers={"content-type": content_type})
-    assert response.status_code == 400
+    assert response.status_code == status
     payload = response.json()
     assert payload["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
 

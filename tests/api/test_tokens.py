@@ -206,3 +206,10 @@ async def test_ten_failures_lock_issue_token_as_the_pages(
     token = page.text.split('name="csrf_token" value="')[1].split('"')[0]
     form = await http.post("/login", data={**variables, "csrf_token": token})
     assert form.status_code == 422 and "wstrzymane" in form.text
+
+
+@pytest.mark.parametrize("login", ["jan.kowalski\x00", "ą" * 65, "x" * 10_000])
+async def test_an_impossible_login_is_a_wrong_login_in_the_api_too(api: Api, login: str) -> None:
+    result = await api.run(ISSUE, {"login": login, "password": "Woda-Demo-2026!"})
+    assert result.errors == []
+    assert result.data["issueToken"]["errors"][0]["code"] == "INVALID_CREDENTIALS"

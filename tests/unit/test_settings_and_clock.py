@@ -60,3 +60,9 @@ def test_business_dates_are_warsaw_dates() -> None:
 def test_a_malformed_clock_is_a_configuration_error() -> None:
     with pytest.raises(ConfigurationError):
         parse_clock_start("yesterday")
+
+
+def test_trusted_proxies_are_a_comma_separated_list_and_none_by_default(tmp_path: Path) -> None:
+    assert load_settings({}, var_dir=tmp_path).trusted_proxies == ()
+    listed = load_settings({"EBOK_TRUSTED_PROXIES": " 10.0.0.5, ,10.0.1.0/24 "}, var_dir=tmp_path)
+    assert listed.trusted_proxies == ("10.0.0.5", "10.0.1.0/24")

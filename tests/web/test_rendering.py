@@ -314,15 +314,37 @@ def test_title_says_error_when_the_form_has_errors() -> None:
     assert "<title>Nie znaleziono strony" in html.body.decode()
 
 
-def test_fragment_sees_top_level_imports() -> None:
-    template = templates.from_string(
-        '{% extends "base.html" %}{% import "_macros/ui.html" as ui %}'
-        "{% block content %}<h1>T</h1>{{ ui.status_tag('OVERDUE') }}{% endblock %}"
-    )
+def test_a_fragment_block_renders_alone_with_its_own_imports() -> None:
     from web.rendering import base_context, render_block
 
-    html = render_block(template, "content", base_context(_request()))
-    assert '<strong class="tag tag--overdue">Po terminie</strong>' in html
+    html = render_block(
+        "invoices/list.html",
+        "listing",
+        {**base_context(_request()), "account": None, "accounts": [], "fragment": True},
+    )
+    assert "<html" not in html and '<div id="faktury"' in html
+
+
+@pytest.mark.parametrize(
+    ("template", "block"),
+    [("invoices/list.html", "listing"), ("ledger/index.html", "listing")],
+)
+def test_the_pages_fragments_come_from_jinja2_fragments(
+    template: str, block: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import jinja2_fragments
+
+    import web.rendering
+
+    calls: list[tuple[str, str]] = []
+
+    def spy(env: object, name: str, block_name: str, context: dict[str, Any]) -> str:
+        calls.append((name, block_name))
+        return "<p>fragment</p>"
+
+    monkeypatch.setattr(jinja2_fragments, "render_block", spy)
+    response = web.rendering.render(_request({"HX-Request": "true"}), template, {}, block=block)
+    assert response.body == b"<p>fragment</p>" and calls == [(template, block)]
 
 
 # --- the form macros' wiring -------------------------------------------------------------

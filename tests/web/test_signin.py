@@ -98,7 +98,12 @@ async def test_logout_deletes_the_session(http: httpx.AsyncClient) -> None:
 
 async def test_the_session_reaches_graphql_like_a_token_does(http: httpx.AsyncClient) -> None:
     await _sign_in(http)
-    response = await http.post("/graphql", json={"query": "{ me { login } accounts { number } }"})
+    page = await http.get("/deklaracja-dostepnosci")
+    response = await http.post(
+        "/graphql",
+        json={"query": "{ me { login } accounts { number } }"},
+        headers={"x-csrf-token": _csrf(page.text)},
+    )
     assert response.json()["data"] == {
         "me": {"login": "jan.kowalski"},
         "accounts": [{"number": "100001"}],

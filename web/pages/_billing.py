@@ -17,7 +17,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from web.forms import FormErrors, parse_date_input
+from web.forms import FormErrors, date_input_message, parse_date_input
 from web.pages._account import ACCOUNT_PARAM
 from web.rendering import is_fragment_request, url_with
 
@@ -76,8 +76,8 @@ def _parse_date_field(
 ) -> date | None:
     try:
         return parse_date_input(params.get(name))
-    except ValueError:
-        errors.add(name, f"W polu „{label}” wpisz prawdziwą datę, np. 21.11.2026.")
+    except ValueError as error:
+        errors.add(name, date_input_message(error, label))
         return None
 
 

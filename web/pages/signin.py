@@ -9,8 +9,7 @@ from starlette.routing import Route
 from models.clock import Clock
 from models.errors import DomainError, InvalidCredentials
 from models.services.sessions import end_session, start_session
-from models.services.signin import Credentials, SignedInUser, sign_in
-from models.settings import Settings
+from models.services.signin import Credentials, SignedInUser, possible_login, sign_in
 from web.auth import clear_session_cookie, client_address, set_session_cookie
 from web.csrf import read_form
 from web.forms import FormErrors
@@ -50,13 +49,14 @@ async def login_submit(request: Request) -> Response:
             errors.add(field, refused.message("pl"))
         else:
             return await _signed_in(request, user)
-    # The password and the code are never sent back into the form.
-    context = {"values": {"login": login}, "errors": errors}
+    # The password and the code are never sent back into the form; nor is a login no
+    # one could have.
+    shown = login if possible_login(login) else ""
+    context = {"values": {"login": shown}, "errors": errors}
     return render(request, LOGIN_TEMPLATE, context, status_code=422)
 
 
 async def _signed_in(request: Request, user: SignedInUser) -> Response:
-    settings: Settings = request.app.state.settings
     clock: Clock = request.app.state.clock
     # A new session id at every sign-in: an id planted before sign-in is worthless after.
     old_key = getattr(request.state, "session_key", None)
@@ -69,18 +69,17 @@ async def _signed_in(request: Request, user: SignedInUser) -> Response:
         user_agent=request.headers.get("user-agent"),
     )
     response = RedirectResponse(_after_sign_in(request), status_code=303)
-    set_session_cookie(response, key, settings)
+    set_session_cookie(response, request, key)
     return response
 
 
 async def logout(request: Request) -> Response:
     await read_form(request)
-    settings: Settings = request.app.state.settings
     key = getattr(request.state, "session_key", None)
     if key:
         await end_session(key)
     response = RedirectResponse("/", status_code=303)
-    clear_session_cookie(response, settings)
+    clear_session_cookie(response, request)
     return response
 
 

@@ -10,6 +10,9 @@
  *   screen reader starts reading the new content instead of staying on a stale link.
  * - The error summary's links move focus to the field itself, as GOV.UK Frontend does.
  * - "Kopiuj" buttons beside account numbers and transfer titles.
+ * - Every htmx request carries the page's CSRF token in X-CSRF-Token (htmx only talks
+ *   to this site: selfRequestsOnly), from <meta name="csrf-token">, which is kept up
+ *   to date after a boosted navigation (htmx swaps <body>, not <head>).
  *
  * No inline code anywhere: the Content-Security-Policy forbids it.
  */
@@ -61,9 +64,27 @@
     }
   }
 
+  function csrfMeta() {
+    return document.querySelector('meta[name="csrf-token"]');
+  }
+
+  document.addEventListener("htmx:configRequest", function (event) {
+    var meta = csrfMeta();
+    var token = meta && meta.getAttribute("content");
+    if (token) { event.detail.headers["X-CSRF-Token"] = token; }
+  });
+
+  function refreshCsrfToken() {
+    var holder = document.querySelector("[data-csrf-token]");
+    var meta = csrfMeta();
+    var token = holder && holder.getAttribute("data-csrf-token");
+    if (meta && token) { meta.setAttribute("content", token); }
+  }
+
   document.addEventListener("htmx:afterSettle", function (event) {
     var holder = document.querySelector("[data-html-classes]");
     if (holder) { applyClasses(holder.getAttribute("data-html-classes") || ""); }
+    refreshCsrfToken();
     focusAfterSwap(event.detail && event.detail.target);
     addCopyButtons(event.detail && event.detail.target);
   });
