@@ -134,3 +134,34 @@ async def test_an_idle_session_expires_and_activity_keeps_it(
     response = await http.get("/konto")
     assert response.status_code == 303 and response.headers["location"] == "/login"
     assert await Session.all().count() == 0
+
+
+async def test_the_owners_browser_signs_in_while_the_login_is_locked(
+    http: httpx.AsyncClient, settings, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    from models.services import signin
+
+    async def no_wait(seconds: float) -> None:
+        return None
+
+    monkeypatch.setattr(signin, "pause", no_wait)
+    # The owner signed in from this browser before: it keeps a known-device cookie.
+    assert (await _sign_in(http)).status_code == 303
+    device_cookie = http.cookies["ebok_urzadzenie"]
+    await http.post("/logout", data={"csrf_token": _csrf((await http.get("/konto")).text)})
+    # Meanwhile someone else fails ten times and the login locks.
+    from web.app import create_app
+
+    attacker_app = create_app(settings, clock, manage_database=False)
+    transport = httpx.ASGITransport(app=attacker_app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as attacker:
+        for _ in range(11):
+            page = await attacker.get("/login")
+            await attacker.post(
+                "/login",
+                data={"login": "jan.kowalski", "password": "guess", "csrf_token": _csrf(page.text)},
+            )
+        locked = await _sign_in(attacker)
+        assert locked.status_code == 422 and "wstrzymane" in locked.text
+    http.cookies.set("ebok_urzadzenie", device_cookie)
+    assert (await _sign_in(http)).status_code == 303

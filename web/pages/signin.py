@@ -8,14 +8,26 @@ from starlette.routing import Route
 
 from models.clock import Clock
 from models.errors import DomainError, InvalidCredentials
+from models.services import known_devices
 from models.services.sessions import end_session, start_session
-from models.services.signin import Credentials, SignedInUser, possible_login, sign_in
+from models.services.signin import (
+    Credentials,
+    SignedInUser,
+    normalise_login,
+    possible_login,
+    sign_in,
+)
 from web.auth import clear_session_cookie, client_address, set_session_cookie
+from web.cookies import get_cookie, set_cookie
 from web.csrf import read_form
 from web.forms import FormErrors
 from web.rendering import render
 
 LOGIN_TEMPLATE = "auth/login.html"
+# A browser that signed in to a login before proves it with this cookie, so that an
+# attacker hammering the login cannot lock its owner out (models/services/known_devices).
+DEVICE_COOKIE = "ebok_urzadzenie"
+DEVICE_COOKIE_DAYS = 365
 
 
 def _after_sign_in(request: Request) -> str:
@@ -40,7 +52,9 @@ async def login_submit(request: Request) -> Response:
         errors.add("password", "Podaj hasło.")
     if not errors:
         clock: Clock = request.app.state.clock
-        credentials = Credentials(login, password, otp, client_address(request))
+        credentials = Credentials(
+            login, password, otp, client_address(request), device_id=_known_device(request, login)
+        )
         try:
             user = await sign_in(credentials, clock)
         except DomainError as refused:
@@ -70,7 +84,17 @@ async def _signed_in(request: Request, user: SignedInUser) -> Response:
     )
     response = RedirectResponse(_after_sign_in(request), status_code=303)
     set_session_cookie(response, request, key)
+    secret_key = request.app.state.settings.secret_key
+    proof = known_devices.new_proof(secret_key, normalise_login(user.login))
+    set_cookie(response, request, DEVICE_COOKIE, proof, max_age=DEVICE_COOKIE_DAYS * 86400)
     return response
+
+
+def _known_device(request: Request, login: str) -> str | None:
+    """The device id this browser proves for the login it is signing in to, if any."""
+    secret_key = request.app.state.settings.secret_key
+    proof = get_cookie(request, DEVICE_COOKIE)
+    return known_devices.proven_device(secret_key, normalise_login(login), proof)
 
 
 async def logout(request: Request) -> Response:
