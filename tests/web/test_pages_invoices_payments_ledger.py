@@ -110,13 +110,15 @@ async def test_signed_out_visitors_are_sent_to_sign_in(http: httpx.AsyncClient, 
 
 
 @pytest.mark.parametrize("path", ["/faktury", "/platnosci", "/saldo"])
-async def test_pages_say_they_vary_by_htmx_and_are_not_stored(
+async def test_pages_say_they_vary_by_htmx_and_are_kept_only_privately(
     signed_in: httpx.AsyncClient, path: str
 ) -> None:
     response = await signed_in.get(path)
     assert response.status_code == 200
     assert "HX-Request" in response.headers["vary"]
-    assert response.headers["cache-control"] == "no-store"
+    # Never in a shared cache; in the browser's only to be revalidated by ETag.
+    assert response.headers["cache-control"] == "private, no-cache"
+    assert response.headers["etag"]
     assert response.text.count("<h1") == 1
 
 

@@ -12,6 +12,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from web.charts import month_charts, month_points, months_back, summarise
+from web.conditional import conditional
 from web.gql import run_operation
 from web.pages._account import (
     account_url,
@@ -49,6 +50,7 @@ def consumption_context(account: dict[str, Any], start: date, end: date) -> dict
     return {"points": points, "charts": month_charts(points), "summary": summarise(points)}
 
 
+@conditional
 @customer_page
 async def dashboard(request: Request) -> Response:
     choice = await choose_account(request)

@@ -12,6 +12,7 @@ from starlette.routing import BaseRoute, Route
 
 from models.rules.iban import format_iban
 from models.rules.money import format_decimal_pl
+from web.conditional import conditional
 from web.forms import FormErrors
 from web.gql import OperationFailed, run_operation
 from web.pages._account import PageExit, choose_account, customer_page
@@ -90,6 +91,7 @@ async def _list_data(
         return None
 
 
+@conditional
 @customer_page
 async def invoice_list(request: Request) -> Response:
     konto = (await choose_account(request)).number
@@ -142,6 +144,7 @@ def _find_invoice(data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]
     raise HTTPException(status_code=404)
 
 
+@conditional
 @customer_page
 async def invoice_detail(request: Request) -> Response:
     number = request.path_params["number"].strip()

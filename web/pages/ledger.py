@@ -11,6 +11,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from models.clock import Clock
+from web.conditional import conditional
 from web.forms import FormErrors
 from web.gql import OperationFailed, run_operation
 from web.pages._account import choose_account, customer_page
@@ -95,6 +96,7 @@ async def _ledger_data(
         return None
 
 
+@conditional
 @customer_page
 async def ledger_page(request: Request) -> Response:
     konto = (await choose_account(request)).number

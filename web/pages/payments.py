@@ -10,6 +10,7 @@ from starlette.routing import BaseRoute, Route
 
 from models.rules.iban import format_iban
 from models.rules.transfer import transfer_title
+from web.conditional import conditional
 from web.gql import OperationFailed, run_operation
 from web.pages._account import PageExit, choose_account, customer_page
 from web.pages._billing import (
@@ -57,6 +58,7 @@ async def _page_data(request: Request, konto: str) -> dict[str, Any]:
         raise
 
 
+@conditional
 @customer_page
 async def payments_page(request: Request) -> Response:
     konto = (await choose_account(request)).number

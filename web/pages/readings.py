@@ -15,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
+from web.conditional import conditional
 from web.gql import OperationFailed, run_operation
 from web.pages._account import AccountChoice, choose_account, customer_page, no_accounts
 from web.rendering import is_fragment_request, render, url_with
@@ -98,6 +99,7 @@ async def _meters_with_history(
     return result
 
 
+@conditional
 @customer_page
 async def readings(request: Request) -> Response:
     meter_id = request.query_params.get("wodomierz", "").strip()

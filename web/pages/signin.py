@@ -104,6 +104,9 @@ async def logout(request: Request) -> Response:
         await end_session(key)
     response = RedirectResponse("/", status_code=303)
     clear_session_cookie(response, request)
+    # Signed-in pages may be kept by the browser to be revalidated (ETags): signing
+    # out wipes them, so the next person at the computer finds nothing.
+    response.headers["Clear-Site-Data"] = '"cache"'
     return response
 
 
