@@ -41,6 +41,7 @@ class Api:
         *,
         as_user: str | None = None,
         scopes: frozenset[Scope] = frozenset(Scope),
+        operation_name: str | None = None,
     ) -> Result:
         context = Context(
             settings=self.settings,
@@ -48,7 +49,9 @@ class Api:
             viewer=await self.viewer(as_user),
             scopes=scopes if as_user else frozenset(),
         )
-        result = await schema.execute(query, variable_values=variables, context_value=context)
+        result = await schema.execute(
+            query, variable_values=variables, context_value=context, operation_name=operation_name
+        )
         return Result(result.data, [e.formatted for e in result.errors or []])
 
     async def data(self, query: str, variables: dict[str, Any] | None = None, **kw: Any) -> dict:

@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name='ApiToken',
             name='family_id',
-            field=fields.IntField(null=True, db_index=True),
+            field=fields.IntField(null=True),
         ),
         ops.AddField(
             model_name='ApiToken',

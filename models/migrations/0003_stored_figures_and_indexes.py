@@ -2,7 +2,6 @@ from tortoise import migrations
 from tortoise.migrations import operations as ops
 from decimal import Decimal
 from models.enums import InvoiceStatus
-from tortoise.fields.base import OnDelete
 from tortoise import fields
 from tortoise.indexes import Index
 
@@ -22,40 +21,37 @@ class Migration(migrations.Migration):
             name='version',
             field=fields.IntField(default=0),
         ),
-        ops.AlterField(
+        ops.AddIndex(
+            model_name='Announcement',
+            index=Index(fields=['published_at']),
+        ),
+        ops.AddIndex(
             model_name='ApiToken',
-            name='user',
-            field=fields.ForeignKeyField('ebok.User', source_field='user_id', db_index=True, db_constraint=True, to_field='id', related_name='api_tokens', on_delete=OnDelete.CASCADE),
+            index=Index(fields=['user_id']),
         ),
-        ops.AlterField(
+        ops.AddIndex(
+            model_name='ApiToken',
+            index=Index(fields=['family_id']),
+        ),
+        ops.AddIndex(
             model_name='Attachment',
-            name='message',
-            field=fields.ForeignKeyField('ebok.Message', source_field='message_id', db_index=True, db_constraint=True, to_field='id', related_name='attachments', on_delete=OnDelete.CASCADE),
+            index=Index(fields=['message_id']),
         ),
-        ops.AlterField(
+        ops.AddIndex(
             model_name='BillingCycleChangeRequest',
-            name='account',
-            field=fields.ForeignKeyField('ebok.Account', source_field='account_id', db_index=True, db_constraint=True, to_field='id', related_name='billing_cycle_requests', on_delete=OnDelete.CASCADE),
+            index=Index(fields=['account_id']),
         ),
-        ops.AlterField(
+        ops.AddIndex(
             model_name='Consent',
-            name='user',
-            field=fields.ForeignKeyField('ebok.User', source_field='user_id', null=True, db_index=True, db_constraint=True, to_field='id', related_name='consents', on_delete=OnDelete.CASCADE),
+            index=Index(fields=['user_id']),
         ),
-        ops.AlterField(
+        ops.AddIndex(
             model_name='Contract',
-            name='account',
-            field=fields.ForeignKeyField('ebok.Account', source_field='account_id', db_index=True, db_constraint=True, to_field='id', related_name='contracts', on_delete=OnDelete.RESTRICT),
+            index=Index(fields=['account_id']),
         ),
-        ops.AlterField(
+        ops.AddIndex(
             model_name='DataChangeRequest',
-            name='account',
-            field=fields.ForeignKeyField('ebok.Account', source_field='account_id', db_index=True, db_constraint=True, to_field='id', related_name='data_change_requests', on_delete=OnDelete.CASCADE),
-        ),
-        ops.AlterField(
-            model_name='Invoice',
-            name='corrects',
-            field=fields.ForeignKeyField('ebok.Invoice', source_field='corrects_id', null=True, db_index=True, db_constraint=True, to_field='id', related_name='corrections', on_delete=OnDelete.RESTRICT),
+            index=Index(fields=['account_id']),
         ),
         ops.AddField(
             model_name='Invoice',
@@ -71,29 +67,29 @@ class Migration(migrations.Migration):
             model_name='Invoice',
             index=Index(fields=['account_id', 'settlement', 'due_date']),
         ),
-        ops.AlterField(
+        ops.AddIndex(
+            model_name='Invoice',
+            index=Index(fields=['corrects_id']),
+        ),
+        ops.AddIndex(
             model_name='Meter',
-            name='contract',
-            field=fields.ForeignKeyField('ebok.Contract', source_field='contract_id', db_index=True, db_constraint=True, to_field='id', related_name='meters', on_delete=OnDelete.RESTRICT),
+            index=Index(fields=['contract_id']),
         ),
         ops.AddIndex(
             model_name='Payment',
             index=Index(fields=['account_id', 'created_at']),
         ),
-        ops.AlterField(
+        ops.AddIndex(
             model_name='PaymentAllocation',
-            name='invoice',
-            field=fields.ForeignKeyField('ebok.Invoice', source_field='invoice_id', db_index=True, db_constraint=True, to_field='id', related_name='allocations', on_delete=OnDelete.RESTRICT),
+            index=Index(fields=['invoice_id']),
         ),
-        ops.AlterField(
+        ops.AddIndex(
             model_name='Registration',
-            name='account',
-            field=fields.ForeignKeyField('ebok.Account', source_field='account_id', db_index=True, db_constraint=True, to_field='id', related_name='registrations', on_delete=OnDelete.CASCADE),
+            index=Index(fields=['account_id']),
         ),
-        ops.AlterField(
+        ops.AddIndex(
             model_name='Session',
-            name='user',
-            field=fields.ForeignKeyField('ebok.User', source_field='user_id', db_index=True, db_constraint=True, to_field='id', related_name='sessions', on_delete=OnDelete.CASCADE),
+            index=Index(fields=['user_id']),
         ),
     ]
 

@@ -58,7 +58,7 @@ class Premises(Model):
 class Contract(Model):
     id = fields.IntField(primary_key=True)
     account: fields.ForeignKeyRelation[Account] = fields.ForeignKeyField(
-        "ebok.Account", related_name="contracts", on_delete=fields.RESTRICT, db_index=True
+        "ebok.Account", related_name="contracts", on_delete=fields.RESTRICT
     )
     premises: fields.ForeignKeyRelation[Premises] = fields.ForeignKeyField(
         "ebok.Premises", related_name="contracts", on_delete=fields.RESTRICT
@@ -71,12 +71,13 @@ class Contract(Model):
 
     class Meta:
         table = "contracts"
+        indexes = (("account_id",),)
 
 
 class Meter(Model):
     id = fields.IntField(primary_key=True)
     contract: fields.ForeignKeyRelation[Contract] = fields.ForeignKeyField(
-        "ebok.Contract", related_name="meters", on_delete=fields.RESTRICT, db_index=True
+        "ebok.Contract", related_name="meters", on_delete=fields.RESTRICT
     )
     serial_number = fields.CharField(max_length=32, unique=True)
     is_main = fields.BooleanField(default=False)
@@ -86,6 +87,7 @@ class Meter(Model):
 
     class Meta:
         table = "meters"
+        indexes = (("contract_id",),)
 
 
 class Reading(Model):

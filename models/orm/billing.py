@@ -56,7 +56,6 @@ class Invoice(Model):
         related_name="corrections",
         null=True,
         on_delete=fields.RESTRICT,
-        db_index=True,
     )
     ksef_number = fields.CharField(max_length=35, null=True, unique=True)
     created_at = fields.DatetimeField()
@@ -75,6 +74,7 @@ class Invoice(Model):
             ("account_id", "due_date"),
             # The open invoices of an account, oldest due first: the dashboard's figures.
             ("account_id", "settlement", "due_date"),
+            ("corrects_id",),
         )
 
 
@@ -166,10 +166,11 @@ class PaymentAllocation(Model):
         "ebok.Payment", related_name="allocations", on_delete=fields.CASCADE
     )
     invoice: fields.ForeignKeyRelation[Invoice] = fields.ForeignKeyField(
-        "ebok.Invoice", related_name="allocations", on_delete=fields.RESTRICT, db_index=True
+        "ebok.Invoice", related_name="allocations", on_delete=fields.RESTRICT
     )
     amount = money()
 
     class Meta:
         table = "payment_allocations"
+        indexes = (("invoice_id",),)
         unique_together = (("payment", "invoice"),)

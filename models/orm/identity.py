@@ -45,7 +45,7 @@ class Session(Model):
     id = fields.IntField(primary_key=True)
     key_hash = fields.CharField(max_length=64, unique=True)
     user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
-        "ebok.User", related_name="sessions", on_delete=fields.CASCADE, db_index=True
+        "ebok.User", related_name="sessions", on_delete=fields.CASCADE
     )
     csrf_token = fields.CharField(max_length=64)
     created_at = fields.DatetimeField()
@@ -56,6 +56,7 @@ class Session(Model):
 
     class Meta:
         table = "sessions"
+        indexes = (("user_id",),)
 
 
 class ApiToken(Model):
@@ -63,7 +64,7 @@ class ApiToken(Model):
 
     id = fields.IntField(primary_key=True)
     user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
-        "ebok.User", related_name="api_tokens", on_delete=fields.CASCADE, db_index=True
+        "ebok.User", related_name="api_tokens", on_delete=fields.CASCADE
     )
     kind = fields.CharEnumField(TokenKind, max_length=16)
     name = fields.CharField(max_length=100)
@@ -78,7 +79,7 @@ class ApiToken(Model):
     # A partner app's sign-in and every pair refreshed from it form one family: the id
     # of its first token. Reuse of a rotated refresh token revokes the whole family, and
     # the family ends 30 days after `signed_in_at`, however often it was refreshed.
-    family_id = fields.IntField(null=True, db_index=True)
+    family_id = fields.IntField(null=True)
     signed_in_at = fields.DatetimeField(null=True)
     # Set when `refreshToken` traded this pair for a new one (unlike `revoked_at`, set
     # by a user or by reuse detection): presenting it again means it was stolen.
@@ -86,6 +87,10 @@ class ApiToken(Model):
 
     class Meta:
         table = "api_tokens"
+        indexes = (
+            ("user_id",),
+            ("family_id",),
+        )
 
 
 class PasswordResetToken(Model):
@@ -127,7 +132,7 @@ class Registration(Model):
 
     id = fields.IntField(primary_key=True)
     account: fields.ForeignKeyRelation[Account] = fields.ForeignKeyField(
-        "ebok.Account", related_name="registrations", on_delete=fields.CASCADE, db_index=True
+        "ebok.Account", related_name="registrations", on_delete=fields.CASCADE
     )
     invoice_number = fields.CharField(max_length=32)
     email = fields.CharField(max_length=254)
@@ -145,7 +150,10 @@ class Registration(Model):
 
     class Meta:
         table = "registrations"
-        indexes = (("status", "created_at"),)
+        indexes = (
+            ("status", "created_at"),
+            ("account_id",),
+        )
 
 
 class Consent(Model):
@@ -156,7 +164,7 @@ class Consent(Model):
     text_version = fields.CharField(max_length=32)
     given_at = fields.DatetimeField()
     user: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
-        "ebok.User", related_name="consents", null=True, on_delete=fields.CASCADE, db_index=True
+        "ebok.User", related_name="consents", null=True, on_delete=fields.CASCADE
     )
     registration: fields.ForeignKeyNullableRelation[Registration] = fields.ForeignKeyField(
         "ebok.Registration", related_name="consents", null=True, on_delete=fields.CASCADE
@@ -164,3 +172,4 @@ class Consent(Model):
 
     class Meta:
         table = "consents"
+        indexes = (("user_id",),)

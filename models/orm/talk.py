@@ -53,7 +53,7 @@ class Message(Model):
 class Attachment(Model):
     id = fields.IntField(primary_key=True)
     message: fields.ForeignKeyRelation[Message] = fields.ForeignKeyField(
-        "ebok.Message", related_name="attachments", on_delete=fields.CASCADE, db_index=True
+        "ebok.Message", related_name="attachments", on_delete=fields.CASCADE
     )
     filename = fields.CharField(max_length=255)
     content_type = fields.CharField(max_length=100)
@@ -64,6 +64,7 @@ class Attachment(Model):
 
     class Meta:
         table = "attachments"
+        indexes = (("message_id",),)
 
 
 class DataChangeRequest(Model):
@@ -71,7 +72,7 @@ class DataChangeRequest(Model):
 
     id = fields.IntField(primary_key=True)
     account: fields.ForeignKeyRelation[Account] = fields.ForeignKeyField(
-        "ebok.Account", related_name="data_change_requests", on_delete=fields.CASCADE, db_index=True
+        "ebok.Account", related_name="data_change_requests", on_delete=fields.CASCADE
     )
     requested_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "ebok.User", related_name=False, null=True, on_delete=fields.SET_NULL
@@ -87,7 +88,10 @@ class DataChangeRequest(Model):
 
     class Meta:
         table = "data_change_requests"
-        indexes = (("status", "created_at"),)
+        indexes = (
+            ("status", "created_at"),
+            ("account_id",),
+        )
 
 
 class BillingCycleChangeRequest(Model):
@@ -96,7 +100,6 @@ class BillingCycleChangeRequest(Model):
         "ebok.Account",
         related_name="billing_cycle_requests",
         on_delete=fields.CASCADE,
-        db_index=True,
     )
     requested = fields.CharEnumField(BillingCycle, max_length=16)
     status = fields.CharEnumField(RequestStatus, max_length=16, default=RequestStatus.PENDING)
@@ -110,7 +113,10 @@ class BillingCycleChangeRequest(Model):
 
     class Meta:
         table = "billing_cycle_requests"
-        indexes = (("status", "created_at"),)
+        indexes = (
+            ("status", "created_at"),
+            ("account_id",),
+        )
 
 
 class Announcement(Model):
@@ -127,7 +133,7 @@ class Announcement(Model):
 
     class Meta:
         table = "announcements"
-        indexes = (("kind", "published_at"),)
+        indexes = (("kind", "published_at"), ("published_at",))
 
 
 class FailureReport(Model):

@@ -97,9 +97,10 @@ async def contracts_of_accounts(ids: Sequence[int]) -> list[ContractRow]:
     ]
 
 
+# Contracts first: an account's meters are found through its contracts (both indexed).
 _METER = f"""m.id, c.account_id, m.serial_number, m.is_main, m.installed_on, m.removed_on,
     m.digits, {_PREMISES}
-    FROM meters m JOIN contracts c ON c.id = m.contract_id
+    FROM contracts c JOIN meters m ON m.contract_id = c.id
     JOIN premises p ON p.id = c.premises_id"""
 
 

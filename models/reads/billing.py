@@ -185,7 +185,7 @@ async def completed_payments_since(account_id: int, since: date) -> list[Payment
 
 async def allocations_of_payments(ids: Sequence[int]) -> list[AllocationRow]:
     sql = """SELECT payment_id, invoice_id, amount FROM payment_allocations
-        WHERE payment_id IN ({ids}) ORDER BY id"""
+        WHERE payment_id IN ({ids}) ORDER BY payment_id, invoice_id"""
     return [
         AllocationRow(r["payment_id"], r["invoice_id"], as_decimal(r["amount"]))
         for r in await fetch(sql, ids, list_length=len(ids))
