@@ -129,6 +129,18 @@ class ConsentKind(StrEnum):
     DATA_PROCESSING = "DATA_PROCESSING"
 
 
+class RegistrationKind(StrEnum):
+    """A new user asking for access, or a signed-in user asking for one more account."""
+
+    NEW_USER = "NEW_USER"
+    ADD_ACCOUNT = "ADD_ACCOUNT"
+
+
+class UserTokenPurpose(StrEnum):
+    PASSWORD_RESET = "PASSWORD_RESET"
+    EMAIL_CHANGE = "EMAIL_CHANGE"
+
+
 class OutboxStatus(StrEnum):
     QUEUED = "QUEUED"
     SENT = "SENT"

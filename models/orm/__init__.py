@@ -13,10 +13,11 @@ from models.orm.identity import (
     ApiToken,
     Consent,
     LoginAttempt,
-    PasswordResetToken,
+    RecoveryCode,
     Registration,
     Session,
     User,
+    UserToken,
 )
 from models.orm.operations import AuditEntry, OutboxEmail, RateAllowance
 from models.orm.talk import (
@@ -48,14 +49,15 @@ __all__ = [
     "MessageThread",
     "Meter",
     "OutboxEmail",
-    "PasswordResetToken",
     "Payment",
     "PaymentAllocation",
     "Premises",
     "RateAllowance",
     "Reading",
+    "RecoveryCode",
     "Registration",
     "Session",
     "Tariff",
     "User",
+    "UserToken",
 ]

@@ -7,7 +7,15 @@ from typing import TYPE_CHECKING
 from tortoise import fields
 from tortoise.models import Model
 
-from models.enums import ConsentKind, LoginOutcome, RequestStatus, Role, TokenKind
+from models.enums import (
+    ConsentKind,
+    LoginOutcome,
+    RegistrationKind,
+    RequestStatus,
+    Role,
+    TokenKind,
+    UserTokenPurpose,
+)
 
 if TYPE_CHECKING:
     from models.orm.accounts import Account
@@ -27,6 +35,13 @@ class User(Model):
     totp_last_step = fields.BigIntField(null=True)
     created_at = fields.DatetimeField()
     password_changed_at = fields.DatetimeField(null=True)
+    # A generated first (or staff one-time) password works until then, for one
+    # sign-in only: signing in with it leaves the password to be changed at once.
+    password_expires_at = fields.DatetimeField(null=True)
+    # A secret shown on the two-step set-up page, waiting for its first code.
+    totp_pending_secret = fields.CharField(max_length=64, null=True)
+    # Bumped when what a user sees of themselves changes (tokens, sign-in methods).
+    version = fields.IntField(default=0)
     accounts: fields.ManyToManyRelation[Account] = fields.ManyToManyField(
         "ebok.Account",
         related_name="users",
@@ -93,18 +108,39 @@ class ApiToken(Model):
         )
 
 
-class PasswordResetToken(Model):
+class UserToken(Model):
+    """A single-use link sent by e-mail: a password reset, or the confirmation of a new
+    e-mail address (`new_email`). Only a hash of the random token is stored."""
+
     id = fields.IntField(primary_key=True)
     user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
-        "ebok.User", related_name="password_resets", on_delete=fields.CASCADE
+        "ebok.User", related_name="tokens", on_delete=fields.CASCADE
     )
+    purpose = fields.CharEnumField(UserTokenPurpose, max_length=16)
     token_hash = fields.CharField(max_length=64, unique=True)
+    new_email = fields.CharField(max_length=254, null=True)
     created_at = fields.DatetimeField()
     expires_at = fields.DatetimeField()
     used_at = fields.DatetimeField(null=True)
 
     class Meta:
-        table = "password_reset_tokens"
+        table = "user_tokens"
+        indexes = (("user_id", "purpose"),)
+
+
+class RecoveryCode(Model):
+    """One of the ten single-use codes that sign in when the phone is lost."""
+
+    id = fields.IntField(primary_key=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "ebok.User", related_name="recovery_codes", on_delete=fields.CASCADE
+    )
+    code_hash = fields.CharField(max_length=64)
+    used_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "recovery_codes"
+        indexes = (("user_id",),)
 
 
 class LoginAttempt(Model):
@@ -128,9 +164,14 @@ class LoginAttempt(Model):
 
 
 class Registration(Model):
-    """A request for eBOK access, waiting for staff to verify it."""
+    """A request for eBOK access, waiting for staff to verify it: a new user's, or a
+    signed-in user's request to add another account (`requested_by`)."""
 
     id = fields.IntField(primary_key=True)
+    kind = fields.CharEnumField(RegistrationKind, max_length=16, default=RegistrationKind.NEW_USER)
+    requested_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "ebok.User", related_name=False, null=True, on_delete=fields.CASCADE
+    )
     account: fields.ForeignKeyRelation[Account] = fields.ForeignKeyField(
         "ebok.Account", related_name="registrations", on_delete=fields.CASCADE
     )

@@ -10,15 +10,24 @@ from models.orm.identity import User
 
 
 class OutboxEmail(Model):
-    """An e-mail written in the same transaction as the change it reports, sent later."""
+    """An e-mail written in the same transaction as the change it reports, sent later.
+
+    `key` names the event it reports (unique), so writing it twice queues it once;
+    `message_id` stays the same through retries. A worker claims a message until
+    `claimed_until` before sending it, so two workers never send one message at once.
+    """
 
     id = fields.IntField(primary_key=True)
+    key = fields.CharField(max_length=120, unique=True, null=True)
+    message_id = fields.CharField(max_length=200, null=True)
     to_address = fields.CharField(max_length=254)
     subject = fields.CharField(max_length=200)
     body_text = fields.TextField()
+    body_html = fields.TextField(null=True)
     status = fields.CharEnumField(OutboxStatus, max_length=16, default=OutboxStatus.QUEUED)
     created_at = fields.DatetimeField()
     next_attempt_at = fields.DatetimeField()
+    claimed_until = fields.DatetimeField(null=True)
     attempts = fields.SmallIntField(default=0)
     sent_at = fields.DatetimeField(null=True)
     last_error = fields.TextField(null=True)
