@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 
+from models.errors import DomainError
 from resolvers.errors import ApiError
 
 log = logging.getLogger("ebok.graphql")
@@ -23,8 +24,8 @@ _TOO_COMPLEX = re.compile(
 
 def error_code(error: GraphQLError) -> str:
     original = error.original_error
-    if isinstance(original, ApiError):
-        return original.code
+    if isinstance(original, ApiError | DomainError):
+        return str(original.code)
     if original is None:
         return "QUERY_TOO_COMPLEX" if _TOO_COMPLEX.search(error.message) else "BAD_REQUEST"
     return "INTERNAL"
@@ -57,6 +58,9 @@ class ErrorPolicy(SchemaExtension):
         if error.extensions and "code" in error.extensions:
             return  # already coded (the same error object may be listed twice)
         code = error_code(error)
+        if isinstance(error.original_error, DomainError):
+            language = getattr(self.execution_context.context, "language", "pl")
+            error.message = error.original_error.message(language)
         if code != "INTERNAL":
             error.extensions = {**(error.extensions or {}), "code": code}
             error.original_error = None
