@@ -13,6 +13,7 @@ from strawberry.extensions.max_aliases import create_validator as alias_limit_ru
 from strawberry.extensions.query_depth_limiter import create_validator as depth_limit_rule
 
 from schema.extensions import ErrorPolicy
+from schema.limits import RequestLimits
 from schema.mutation import Mutation
 from schema.query import Query
 from schema.types.accounts import Account, Contract, Meter, Reading
@@ -78,5 +79,7 @@ schema = Schema(
         lambda: ParserCache(maxsize=CACHE_SIZE),
         lambda: AddValidationRules(LIMIT_RULES),
         lambda: ValidationCache(maxsize=CACHE_SIZE),
+        # What a query costs, worked out and limited before it runs.
+        RequestLimits,
     ],
 )
