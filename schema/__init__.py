@@ -79,7 +79,7 @@ schema = Schema(
         lambda: ParserCache(maxsize=CACHE_SIZE),
         lambda: AddValidationRules(LIMIT_RULES),
         lambda: ValidationCache(maxsize=CACHE_SIZE),
-        # What a query costs, worked out and limited before it runs.
+        # Bounded inputs and what a query costs, checked before it runs.
         RequestLimits,
     ],
 )

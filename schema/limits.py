@@ -2,9 +2,11 @@
 
 `RequestLimits` walks the selected operation once, the way the executor will run it
 (fragments and inline fragments for each possible type, @skip and @include, with the
-request's variables), adds up its cost from schema/cost.py and refuses one over
-MAX_COST (QUERY_TOO_COMPLEX). A refusal takes the place of the result, so nothing
-executes.
+request's variables), and on the way
+- checks every argument against schema/bounds.py (BAD_REQUEST),
+- adds up its cost from schema/cost.py and refuses one over MAX_COST
+  (QUERY_TOO_COMPLEX).
+A refusal takes the place of the result, so nothing executes.
 
 Depth, aliases and tokens are limited earlier, by validation (schema/__init__.py).
 """
@@ -53,6 +55,7 @@ from graphql.execution.values import VariableValues
 from strawberry.extensions import SchemaExtension
 
 from models.errors import DomainError, QueryTooComplex
+from schema.bounds import check_argument
 from schema.cost import MAX_COST, field_cost, multiplier
 
 # Fields one walk may visit: fragments spread inside fragments could otherwise make
@@ -74,7 +77,7 @@ def measure(
     variables: VariableValues,
     max_cost: int = MAX_COST,
 ) -> Measure:
-    """The operation's cost; raises QueryTooComplex for one over `max_cost`."""
+    """The operation's cost; raises BadRequest or QueryTooComplex for a refusal."""
     return Measure(cost=_Walk(schema, document, operation, variables, max_cost).run())
 
 
@@ -145,6 +148,8 @@ class _Walk:
         name = node.name.value
         field = self._field(parent, name)
         args = get_argument_values(field, node, self.variables)
+        for arg_name, value in args.items():
+            check_argument(parent.name, name, arg_name, field.args[arg_name].type, value)
         own = field_cost(parent.name, name, field)
         child = get_named_type(field.type)
         if not is_composite_type(child):

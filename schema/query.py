@@ -11,6 +11,7 @@ from resolvers import accounts as account_resolvers
 from resolvers import public
 from resolvers.context import Context
 from resolvers.nodes import FETCHERS
+from schema.bounds import decode_global_id
 from schema.types.accounts import Account, ReadingWindow
 from schema.types.billing import Tariff
 from schema.types.enums import AnnouncementKind
@@ -23,18 +24,17 @@ from schema.types.talk import Announcement
 class Query:
     @strawberry.field
     async def node(self, info: strawberry.Info[Context], id: strawberry.ID) -> relay.Node | None:
-        try:
-            global_id = relay.GlobalID.from_id(id)
-            pk = int(global_id.node_id)
-        except (ValueError, TypeError):
+        decoded = decode_global_id(id)
+        if decoded is None:
             return None
-        fetch = FETCHERS.get(global_id.type_name)
+        type_name, pk = decoded
+        fetch = FETCHERS.get(type_name)
         if fetch is None:
             return None
-        if global_id.type_name != "Announcement":
+        if type_name != "Announcement":
             info.context.require_viewer()
         row = await fetch(info.context, pk)
-        return None if row is None else to_node(global_id.type_name, row)
+        return None if row is None else to_node(type_name, row)
 
     @strawberry.field(description="the signed-in user; null for anonymous callers")
     def me(self, info: strawberry.Info[Context]) -> User | None:
