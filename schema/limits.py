@@ -5,7 +5,9 @@
 request's variables), and on the way
 - checks every argument against schema/bounds.py (BAD_REQUEST),
 - adds up its cost from schema/cost.py and refuses one over MAX_COST
-  (QUERY_TOO_COMPLEX).
+  (QUERY_TOO_COMPLEX),
+- counts the fields that check a credential: more than one per request would let
+  aliases multiply password guesses (BAD_REQUEST).
 A refusal takes the place of the result, so nothing executes.
 
 Depth, aliases and tokens are limited earlier, by validation (schema/__init__.py).
@@ -54,10 +56,16 @@ from graphql import (
 from graphql.execution.values import VariableValues
 from strawberry.extensions import SchemaExtension
 
-from models.errors import DomainError, QueryTooComplex
+from models.errors import BadRequest, DomainError, QueryTooComplex
 from schema.bounds import check_argument
 from schema.cost import MAX_COST, field_cost, multiplier
 
+# Fields that check a password or a secret token, including those the contract adds
+# later, so the rule holds the day they are served.
+CREDENTIAL_FIELDS = frozenset(
+    {"issueToken", "refreshToken", "register", "changePassword", "changeLogin", "resetPassword"}
+)
+MAX_CREDENTIAL_FIELDS = 1
 # Fields one walk may visit: fragments spread inside fragments could otherwise make
 # the walk itself the slow part. A page's operation visits about a hundred.
 MAX_VISITS = 10_000
@@ -68,6 +76,7 @@ Fields = dict[str, list[FieldNode]]
 @dataclass(frozen=True)
 class Measure:
     cost: int
+    credential_fields: int
 
 
 def measure(
@@ -78,7 +87,15 @@ def measure(
     max_cost: int = MAX_COST,
 ) -> Measure:
     """The operation's cost; raises BadRequest or QueryTooComplex for a refusal."""
-    return Measure(cost=_Walk(schema, document, operation, variables, max_cost).run())
+    walk = _Walk(schema, document, operation, variables, max_cost)
+    cost = walk.run()
+    if walk.credential_fields > MAX_CREDENTIAL_FIELDS:
+        raise BadRequest(
+            "A request may check credentials only once: send "
+            + ", ".join(sorted(CREDENTIAL_FIELDS))
+            + " one at a time."
+        )
+    return Measure(cost=cost, credential_fields=walk.credential_fields)
 
 
 def cost_of(
@@ -116,6 +133,7 @@ class _Walk:
         assert root is not None  # validation refuses an operation the schema lacks
         self.root = root
         self.visits = 0
+        self.credential_fields = 0
 
     def run(self) -> int:
         return self._object_cost(self.root, [self.operation.selection_set])
@@ -150,6 +168,8 @@ class _Walk:
         args = get_argument_values(field, node, self.variables)
         for arg_name, value in args.items():
             check_argument(parent.name, name, arg_name, field.args[arg_name].type, value)
+        if parent is self.root and name in CREDENTIAL_FIELDS:
+            self.credential_fields += 1
         own = field_cost(parent.name, name, field)
         child = get_named_type(field.type)
         if not is_composite_type(child):
