@@ -15,6 +15,12 @@ from pathlib import Path
 
 ENVIRONMENTS = ("production", "development", "test")
 
+# Cost points per caller and hour through /graphql (EBOK_QUERY_ALLOWANCE). The
+# costliest page (the payments page, about 1,000 points) could be fetched by a
+# partner app fifty times an hour; a caller who spends it all has had the server
+# for a few seconds, not minutes, while an ordinary app never meets the limit.
+DEFAULT_QUERY_ALLOWANCE = 50_000
+
 
 class ConfigurationError(RuntimeError):
     """The environment asks for something this process must not do."""
@@ -52,6 +58,7 @@ class Settings:
     clock: str | None = None
     env: str = "production"
     payment_provider: str = "sandbox"
+    query_allowance: int = DEFAULT_QUERY_ALLOWANCE
     utility: UtilitySettings = field(default_factory=UtilitySettings)
 
     @property
@@ -77,7 +84,22 @@ def load_settings(
         clock=env.get("EBOK_CLOCK") or None,
         env=mode,
         payment_provider=env.get("EBOK_PAYMENT_PROVIDER", "sandbox"),
+        query_allowance=_query_allowance(env.get("EBOK_QUERY_ALLOWANCE")),
     )
+
+
+def _query_allowance(value: str | None) -> int:
+    if value is None or not value.strip():
+        return DEFAULT_QUERY_ALLOWANCE
+    try:
+        points = int(value)
+    except ValueError:
+        points = 0
+    if points < 1:
+        raise ConfigurationError(
+            f"EBOK_QUERY_ALLOWANCE must be a whole number of points above 0, not {value!r}"
+        )
+    return points
 
 
 def _stored_secret_key(var_dir: Path) -> str:

@@ -13,6 +13,8 @@ from typing import Any
 from models.clock import Clock
 from models.enums import Role, Scope
 from models.orm import User
+from models.rules.allowance import Standing
+from models.services.allowances import Allowances
 from models.settings import Settings
 from resolvers.errors import Forbidden, PasswordChangeRequired, TermsNotAccepted, Unauthenticated
 from resolvers.loaders import Loaders
@@ -32,6 +34,16 @@ class Context:
     client_address: str | None = None
     language: str = "pl"
     loaders: Loaders = field(default_factory=Loaders)
+    # True for requests through /graphql (set by web/graphql_app.py): they are charged
+    # to the caller's hourly allowance. The pages' in-process operations are not.
+    charge_allowance: bool = False
+    # This process's allowance buffer (one per app); None reads the shared table only.
+    allowances: Allowances | None = None
+    # Filled in before execution by the request limits (schema/limits.py): the
+    # operation's cost, the points charged for it, and the allowance after that.
+    query_cost: int = 0
+    charged: int = 0
+    allowance: Standing | None = None
     _account_ids: frozenset[int] | None = None
 
     @staticmethod

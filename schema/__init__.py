@@ -79,7 +79,7 @@ schema = Schema(
         lambda: ParserCache(maxsize=CACHE_SIZE),
         lambda: AddValidationRules(LIMIT_RULES),
         lambda: ValidationCache(maxsize=CACHE_SIZE),
-        # Bounded inputs, the cost, and one credential check per request, before it runs.
+        # Bounds, cost, one credential check per request, and the hourly allowance.
         RequestLimits,
     ],
 )

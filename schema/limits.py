@@ -7,7 +7,8 @@ request's variables), and on the way
 - adds up its cost from schema/cost.py and refuses one over MAX_COST
   (QUERY_TOO_COMPLEX),
 - counts the fields that check a credential: more than one per request would let
-  aliases multiply password guesses (BAD_REQUEST).
+  aliases multiply password guesses (BAD_REQUEST);
+then charges the cost to the caller's hourly allowance (RATE_LIMITED once spent).
 A refusal takes the place of the result, so nothing executes.
 
 Depth, aliases and tokens are limited earlier, by validation (schema/__init__.py).
@@ -57,6 +58,8 @@ from graphql.execution.values import VariableValues
 from strawberry.extensions import SchemaExtension
 
 from models.errors import BadRequest, DomainError, QueryTooComplex
+from resolvers import allowances
+from resolvers.context import Context
 from schema.bounds import check_argument
 from schema.cost import MAX_COST, field_cost, multiplier
 
@@ -248,7 +251,7 @@ def _as_request_errors(errors: Iterable[GraphQLError]) -> list[GraphQLError]:
 
 
 class RequestLimits(SchemaExtension):
-    """Refuses a request over its limits before execution."""
+    """Refuses a request over its limits before execution; charges the rest."""
 
     async def on_execute(self) -> AsyncIterator[None]:
         refusal = await self._refusal()
@@ -269,9 +272,14 @@ class RequestLimits(SchemaExtension):
         if isinstance(variables, list):
             return _as_request_errors(variables)
         try:
-            measure(schema, document, operation, variables)
+            cost = measure(schema, document, operation, variables).cost
+            if isinstance(execution.context, Context):
+                await allowances.charge(execution.context, cost)
         except GraphQLError as error:
             return _as_request_errors([error])
         except DomainError as refused:
             return [GraphQLError(str(refused), original_error=refused)]
+        except Exception as fault:
+            # A fault here (the database, a bug) is logged and masked like any other.
+            return [GraphQLError(str(fault), original_error=fault)]
         return None
