@@ -93,7 +93,8 @@ async def _run(sql: str, values: list[object]) -> Window | None:
     connection = connections.get("default")
     if connection.capabilities.dialect == "sqlite":
         sql = sql.replace("$", "?")  # SQLite's numbered parameters are ?1, ?2, ...
-    _, rows = await connection.execute_query(sql, values)
+    # execute_query_dict fetches on every backend (execute_query skips RETURNING on asyncpg).
+    rows = await connection.execute_query_dict(sql, values)
     if not rows:
         return None
     return Window(start=_as_datetime(rows[0]["window_start"]), used=int(rows[0]["used"]))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -95,6 +96,15 @@ async def test_workers_share_one_allowance_exactly_at_its_end() -> None:
     assert (await RateAllowance.get(key="address:10.0.0.7")).used == 994
     assert not await _spend(first, "address:10.0.0.7", 7)
     assert not await _spend(second, "address:10.0.0.7", 7)
+
+
+async def test_concurrent_requests_through_two_workers_never_overspend() -> None:
+    """Racing requests (real concurrency on PostgreSQL) admit no more than the allowance."""
+    policy = SyncPolicy(max_pending=1, max_age=2.0, near_end=100)  # every request syncs
+    workers = [Allowances(100, policy=policy, monotonic=FakeMonotonic()) for _ in range(2)]
+    outcomes = await asyncio.gather(*(_spend(workers[n % 2], "user:1", 7) for n in range(40)))
+    assert outcomes.count(True) == 14  # 98 points; a 15th request would need 105
+    assert (await RateAllowance.get(key="user:1")).used == 98
 
 
 async def test_a_refused_request_costs_nothing_and_a_smaller_one_still_fits() -> None:
