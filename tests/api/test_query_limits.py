@@ -91,6 +91,16 @@ async def test_first_from_the_variables_decides_the_cost(api: Api) -> None:
     assert large.codes == ["QUERY_TOO_COMPLEX"]
 
 
+@pytest.mark.usefixtures("demo")
+async def test_the_operation_that_runs_is_the_one_that_is_costed(api: Api) -> None:
+    """Without operationName the first operation runs, so the first is the one measured."""
+    costly = STALLING_QUERY.replace("{", "query Costly {", 1).replace(
+        "} fragment F", "} query Cheap { termsVersion } fragment F", 1
+    )
+    result = await api.run(costly, as_user="jan.kowalski")
+    assert result.codes == ["QUERY_TOO_COMPLEX"]
+
+
 def test_a_connection_costs_its_selection_first_times() -> None:
     one = cost_of(GRAPHQL, "{ accounts { invoices(first: 1) { edges { node { status } } } } }")
     ten = cost_of(GRAPHQL, "{ accounts { invoices(first: 10) { edges { node { status } } } } }")
