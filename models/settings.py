@@ -15,10 +15,10 @@ from pathlib import Path
 
 ENVIRONMENTS = ("production", "development", "test")
 
-# Cost points per caller and hour through /graphql (EBOK_QUERY_ALLOWANCE). The
-# costliest page (the payments page, about 1,000 points) could be fetched by a
-# partner app fifty times an hour; a caller who spends it all has had the server
-# for a few seconds, not minutes, while an ordinary app never meets the limit.
+# Cost points per caller and hour through /graphql (EBOK_QUERY_ALLOWANCE). A partner
+# app may fetch the costliest page's data (about 900 points) fifty times an hour and
+# the one-point queries thousands of times, while one caller spending it all has
+# had about five seconds of the server's time (a point is roughly 0.1 ms).
 DEFAULT_QUERY_ALLOWANCE = 50_000
 
 

@@ -18,9 +18,10 @@ from typing import Any
 
 from graphql import GraphQLField, get_nullable_type, is_list_type
 
-# The pages' costliest operation (the payments page) costs about 1,000 points; a
-# partner app asking for as much gets twice that before a query is refused. The
-# nested queries that stalled the server for seconds cost millions.
+# The pages' costliest operation (PaymentsPage) costs about 900 points, so a page
+# may grow to well over twice its size. A point is about one resolver call, roughly
+# 0.1 ms here, so the costliest admitted query holds the event loop for a fraction
+# of a second; the nested queries that stalled it for seconds cost millions.
 MAX_COST = 2_500
 
 # Fields whose one call costs more than 1 point.
