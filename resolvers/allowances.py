@@ -29,8 +29,7 @@ def _allowances(ctx: Context) -> Allowances:
 
 
 async def charge(ctx: Context, cost: int) -> None:
-    """Record the request's cost and, for /graphql, charge it (AllowanceSpent if spent)."""
-    ctx.query_cost = cost
+    """Charge a /graphql request's cost to its caller (AllowanceSpent when spent)."""
     if not ctx.charge_allowance:
         return
     key = caller_key(ctx)

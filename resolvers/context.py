@@ -40,8 +40,7 @@ class Context:
     # This process's allowance buffer (one per app); None reads the shared table only.
     allowances: Allowances | None = None
     # Filled in before execution by the request limits (schema/limits.py): the
-    # operation's cost, the points charged for it, and the allowance after that.
-    query_cost: int = 0
+    # points this request was charged, and the allowance after that.
     charged: int = 0
     allowance: Standing | None = None
     _account_ids: frozenset[int] | None = None

@@ -58,7 +58,7 @@ LIST_SIZES: dict[str, int] = {
     "MessageThread.messages": 20,
     "Message.attachments": 5,
 }
-# For a list nobody has sized yet (tests/api/test_query_cost.py asks for an entry).
+# For a list nobody has sized yet (tests/api/test_query_limits.py asks for an entry).
 DEFAULT_LIST_SIZE = 10
 # `first` when a connection is asked with `first: null` and declares no default.
 DEFAULT_PAGE_SIZE = 20
