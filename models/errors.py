@@ -115,6 +115,7 @@ class AllowanceSpent(RequestRefused):
 
     def __init__(self, reset_at: datetime) -> None:
         super().__init__(None, reset_at=local_time(reset_at))
+        self.reset_at = reset_at
 
 
 # --- input the caller can correct (UserErrors in mutation payloads) ----------------------

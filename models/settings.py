@@ -15,6 +15,12 @@ from pathlib import Path
 
 ENVIRONMENTS = ("production", "development", "test")
 
+# Cost points per caller and hour through /graphql (EBOK_QUERY_ALLOWANCE). A partner
+# app may fetch the costliest page's data (about 900 points) fifty times an hour and
+# the one-point queries thousands of times, while one caller spending it all has
+# had about five seconds of the server's time (a point is roughly 0.1 ms).
+DEFAULT_QUERY_ALLOWANCE = 50_000
+
 
 class ConfigurationError(RuntimeError):
     """The environment asks for something this process must not do."""
@@ -55,6 +61,7 @@ class Settings:
     # Addresses (or networks) of reverse proxies whose X-Forwarded-For/-Proto give the
     # client's address and scheme; empty: nobody's are believed.
     trusted_proxies: tuple[str, ...] = ()
+    query_allowance: int = DEFAULT_QUERY_ALLOWANCE
     utility: UtilitySettings = field(default_factory=UtilitySettings)
 
     @property
@@ -81,12 +88,27 @@ def load_settings(
         env=mode,
         payment_provider=env.get("EBOK_PAYMENT_PROVIDER", "sandbox"),
         trusted_proxies=_address_list(env.get("EBOK_TRUSTED_PROXIES", "")),
+        query_allowance=_query_allowance(env.get("EBOK_QUERY_ALLOWANCE")),
     )
 
 
 def _address_list(text: str) -> tuple[str, ...]:
     """ "10.0.0.5, 10.0.0.6" -> ("10.0.0.5", "10.0.0.6"); blanks are left out."""
     return tuple(part.strip() for part in text.split(",") if part.strip())
+
+
+def _query_allowance(value: str | None) -> int:
+    if value is None or not value.strip():
+        return DEFAULT_QUERY_ALLOWANCE
+    try:
+        points = int(value)
+    except ValueError:
+        points = 0
+    if points < 1:
+        raise ConfigurationError(
+            f"EBOK_QUERY_ALLOWANCE must be a whole number of points above 0, not {value!r}"
+        )
+    return points
 
 
 def _stored_secret_key(var_dir: Path) -> str:

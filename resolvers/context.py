@@ -15,6 +15,8 @@ from typing import Any
 from models.clock import Clock
 from models.enums import Role, Scope
 from models.orm import User
+from models.rules.allowance import Standing
+from models.services.allowances import Allowances
 from models.settings import Settings
 from resolvers.loaders import Loaders
 
@@ -33,6 +35,15 @@ class Context:
     client_address: str | None = None
     language: str = "pl"
     loaders: Loaders = field(init=False)
+    # True for requests through /graphql (set by web/graphql_app.py): they are charged
+    # to the caller's hourly allowance. The pages' in-process operations are not.
+    charge_allowance: bool = False
+    # This process's allowance buffer (one per app); None reads the shared table only.
+    allowances: Allowances | None = None
+    # Filled in before execution by the request limits (schema/limits.py): the
+    # points this request was charged, and the allowance after that.
+    charged: int = 0
+    allowance: Standing | None = None
     _account_ids: frozenset[int] | None = None
     # Accounts already proved to be the viewer's (found through their link).
     _seen_linked: set[int] = field(default_factory=set)

@@ -17,7 +17,7 @@ def decode_global_id(value: str) -> tuple[str, int] | None:
     try:
         global_id = relay.GlobalID.from_id(value)
         text = global_id.node_id
-        if not text.isdigit() or len(text) > 19:
+        if not (text.isascii() and text.isdigit()) or len(text) > 19:
             return None
         pk = int(text)
     except (ValueError, TypeError):

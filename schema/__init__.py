@@ -13,6 +13,7 @@ from strawberry.extensions.max_aliases import create_validator as alias_limit_ru
 from strawberry.extensions.query_depth_limiter import create_validator as depth_limit_rule
 
 from schema.extensions import ErrorPolicy, RequestRules
+from schema.limits import RequestLimits
 from schema.mutation import Mutation
 from schema.query import Query
 from schema.types.accounts import Account, Contract, Meter, Reading
@@ -79,5 +80,7 @@ schema = Schema(
         lambda: ParserCache(maxsize=CACHE_SIZE),
         lambda: AddValidationRules(LIMIT_RULES),
         lambda: ValidationCache(maxsize=CACHE_SIZE),
+        # Bounds, cost, one credential check per request, and the hourly allowance.
+        RequestLimits,
     ],
 )

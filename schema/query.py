@@ -8,7 +8,7 @@ import strawberry
 from strawberry import relay
 
 from resolvers import accounts as account_resolvers
-from resolvers import public
+from resolvers import allowances, public
 from resolvers.context import Context
 from resolvers.ids import decode_global_id
 from resolvers.nodes import FETCHERS
@@ -17,6 +17,7 @@ from schema.types.accounts import Account, ReadingWindow
 from schema.types.billing import Tariff
 from schema.types.enums import AnnouncementKind
 from schema.types.identity import User
+from schema.types.limits import RateLimit
 from schema.types.nodes import to_node
 from schema.types.talk import Announcement
 
@@ -101,3 +102,11 @@ class Query:
     ) -> list[Announcement]:
         rows = await public.published_announcements(info.context, kind)
         return [Announcement.from_row(r) for r in rows]
+
+    @strawberry.field(
+        description="the caller's query allowance; cost is what this very request was charged",
+        permission_classes=[Public],
+    )
+    async def rate_limit(self, info: strawberry.Info[Context]) -> RateLimit:
+        ctx = info.context
+        return RateLimit.of(await allowances.standing(ctx), ctx.charged)

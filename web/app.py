@@ -17,6 +17,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from models.clock import Clock, clock_from_settings
+from models.services.allowances import Allowances
 from models.services.database import close_database, database_reachable, open_database
 from models.settings import Settings, load_settings
 from schema import schema
@@ -82,6 +83,11 @@ def create_app(
         try:
             yield
         finally:
+            # What this worker charged but has not written yet would be lost with it.
+            try:
+                await app.state.allowances.flush(clock.now())
+            except Exception:
+                log.exception("could not write the pending query-allowance charges")
             if manage_database:
                 await close_database()
 
@@ -113,6 +119,8 @@ def create_app(
     )
     app.state.settings = settings
     app.state.clock = clock
+    # One buffer of query-allowance charges per worker process (models/services/allowances.py).
+    app.state.allowances = Allowances(settings.query_allowance)
     return app
 
 

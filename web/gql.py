@@ -37,6 +37,7 @@ def build_context(request: Request, response: Any = None) -> Context:
         request_id=getattr(state, "request_id", None) or Context.new_request_id(),
         client_address=request.client.host if request.client else None,
         language=preferred_language(request),
+        allowances=getattr(request.app.state, "allowances", None),
     )
 
 

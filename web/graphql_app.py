@@ -159,7 +159,11 @@ class GraphQLEndpoint(GraphQL):
         return render_graphiql(request)
 
     async def get_context(self, request: Request, response: Response) -> Context:  # type: ignore[override]
-        return build_context(request, response)
+        context = build_context(request, response)
+        # Partner apps' requests are charged to the caller's hourly allowance; the
+        # pages' own operations (web/gql.py) are not.
+        context.charge_allowance = True
+        return context
 
 
 def _require_json(content_type: str) -> None:

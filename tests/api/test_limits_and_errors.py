@@ -7,6 +7,7 @@ import logging
 import httpx
 import pytest
 
+from models import errors
 from resolvers import public
 from tests.support import Api
 
@@ -56,6 +57,21 @@ async def test_an_unexpected_exception_is_logged_and_masked(
     request_id = error["extensions"]["requestId"]
     assert request_id and any(request_id in r.getMessage() for r in caplog.records)
     assert any("secret internals" in (r.exc_text or str(r.exc_info)) for r in caplog.records)
+
+
+@pytest.mark.usefixtures("db")
+async def test_a_domain_error_raised_by_a_resolver_reaches_the_caller_with_its_code(
+    api: Api, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def refuse(ctx: object, day: object) -> object:
+        raise errors.BadRequest("No window that far ahead.")
+
+    monkeypatch.setattr(public, "reading_window", refuse)
+    with caplog.at_level(logging.ERROR, logger="ebok.graphql"):
+        result = await api.run("{ readingWindow { isOpen } }")
+    assert result.codes == ["BAD_REQUEST"]
+    assert result.errors[0]["message"] == "No window that far ahead."
+    assert caplog.records == []
 
 
 @pytest.mark.usefixtures("db")

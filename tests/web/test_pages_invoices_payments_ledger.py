@@ -320,6 +320,7 @@ async def test_someone_elses_invoice_is_not_found(signed_in: httpx.AsyncClient, 
     assert response.status_code == 404
     assert number not in _main(response.text)
     assert (await signed_in.get("/faktury/FV/1999/01/999999")).status_code == 404
+    assert (await signed_in.get("/faktury/" + "X" * 100)).status_code == 404
 
 
 @pytest.mark.parametrize("suffix", [".pdf", ".xml"])

@@ -150,7 +150,13 @@ async def invoice_detail(request: Request) -> Response:
     number = request.path_params["number"].strip()
     if not number or number.endswith(DOCUMENT_SUFFIXES):
         raise HTTPException(status_code=404)
-    data = await run_operation(request, "InvoiceDetail", {"number": number})
+    try:
+        data = await run_operation(request, "InvoiceDetail", {"number": number})
+    except OperationFailed as failed:
+        if "BAD_REQUEST" not in failed.codes:
+            raise
+        # Longer than any invoice number (the API bounds it): no such invoice.
+        raise HTTPException(status_code=404) from failed
     context: dict[str, Any] = {**page_context(request, data), "account": None, "invoice": None}
     if data["accounts"]:
         account, invoice = _find_invoice(data)
