@@ -11,7 +11,10 @@ code (`BAD_REQUEST`, `FORBIDDEN`), never Strawberry's plain text and never a 500
 - a client that goes away mid-body is not an error worth a traceback.
 
 Every answer says `Cache-Control: no-store` and varies by Authorization and Cookie:
-it is one caller's data.
+it is one caller's data. The exception is a persisted operation asked for by GET
+(`?operationName=Dashboard&variables=...`, no `query`: the pages' own operations in
+web/operations): it carries an ETag (web/conditional.py) and may be kept privately to
+be revalidated, and a request that sends the ETag back gets 304 without running.
 """
 
 from __future__ import annotations
@@ -28,8 +31,9 @@ from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLRequestData
 
 from resolvers.context import Context
+from web.conditional import REVALIDATE, etag_for, matches, not_modified
 from web.csrf import graphql_refusal
-from web.gql import build_context
+from web.gql import build_context, operation_documents
 from web.graphiql import render_graphiql
 
 log = logging.getLogger("ebok.web")
@@ -105,6 +109,10 @@ class GraphQLEndpoint(GraphQL):
         request = Request(scope, _limited(receive, MAX_BODY_BYTES))
         response = await self._respond(request)
         _private(response)
+        etag = getattr(request.state, "persisted_etag", None)
+        if etag and response.status_code in (200, 304) and b'"errors"' not in response.body:
+            response.headers["ETag"] = etag
+            response.headers["Cache-Control"] = REVALIDATE
         await response(scope, receive, send)
 
     async def _respond(self, request: Request) -> Response:
@@ -115,6 +123,12 @@ class GraphQLEndpoint(GraphQL):
             ide_page = self.should_render_graphql_ide(self.request_adapter_class(request))
             if graphql_refusal(request, ide_page=ide_page) is not None:
                 return error_response(403, FORBIDDEN, "FORBIDDEN")
+            persisted = _persisted_operation(request)
+            if persisted is not None:
+                etag = await etag_for(request, [persisted, request.url.query])
+                request.state.persisted_etag = etag
+                if matches(request, etag):
+                    return not_modified(etag, ", ".join(VARY_ON))
             return await self.run(request)
         except HTTPException as exc:
             code = "BAD_REQUEST" if exc.status_code < 500 else "INTERNAL"
@@ -136,6 +150,9 @@ class GraphQLEndpoint(GraphQL):
         data = await super().parse_http_body(request)
         if isinstance(data, GraphQLRequestData) and not isinstance(data.operation_name, str | None):
             raise HTTPException(400, BAD_OPERATION_NAME)
+        if isinstance(data, GraphQLRequestData) and request.method == "GET" and not data.query:
+            # A persisted operation: the pages' own document, by its name.
+            data.query = operation_documents().get(data.operation_name or "")
         return data
 
     def parse_json(self, data: str | bytes) -> Any:
@@ -155,6 +172,13 @@ class GraphQLEndpoint(GraphQL):
     def encode_json(self, data: object) -> bytes:  # type: ignore[override]
         return orjson.dumps(data)
 
+    def should_render_graphql_ide(self, request: Any) -> bool:
+        # A GET that names an operation asks for data (a persisted operation), not
+        # for the IDE, whatever its Accept header says.
+        if request.query_params.get("operationName"):
+            return False
+        return super().should_render_graphql_ide(request)
+
     async def render_graphql_ide(self, request: Request) -> Response:  # type: ignore[override]
         return render_graphiql(request)
 
@@ -164,6 +188,15 @@ class GraphQLEndpoint(GraphQL):
         # pages' own operations (web/gql.py) are not.
         context.charge_allowance = True
         return context
+
+
+def _persisted_operation(request: Request) -> str | None:
+    """The name of the persisted operation a GET asks for without a query, if any."""
+    params = request.query_params
+    if request.method != "GET" or params.get("query"):
+        return None
+    name = params.get("operationName") or ""
+    return name if name in operation_documents() else None
 
 
 def _require_json(content_type: str) -> None:
