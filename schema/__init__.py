@@ -14,8 +14,7 @@ from strawberry.extensions.query_depth_limiter import create_validator as depth_
 
 from schema.extensions import ErrorPolicy, RequestRules
 from schema.limits import RequestLimits
-from schema.mutation import Mutation
-from schema.query import Query
+from schema.roots import Mutation, Query
 from schema.types.accounts import Account, Contract, Meter, Reading
 from schema.types.billing import Invoice, Payment
 from schema.types.identity import ApiToken, User

@@ -1,4 +1,4 @@
-"""The write side of the API. Bad input comes back as UserErrors in the payload.
+"""Partner apps' sign-in: issuing, refreshing and revoking bearer tokens.
 
 Each mutation declares who may call it (`permission_classes`, schema/permissions.py)
 and is built with `schema.errors.mutation`, which turns a domain error raised by
@@ -47,7 +47,7 @@ class OkPayload:
 
 
 @strawberry.type
-class Mutation:
+class TokenMutation:
     @mutation(
         permission_classes=[Public],
         description="PUBLIC: bearer token (and refresh token) "

@@ -1,4 +1,4 @@
-"""The read side of the API."""
+"""The read side of the API: the customer's accounts and the public facts."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from schema.types.talk import Announcement
 
 
 @strawberry.type
-class Query:
+class ReadQuery:
     @strawberry.field(
         # Public, because each type's fetcher decides (resolvers/nodes.py): an
         # announcement for anyone while it is published, anything else only for

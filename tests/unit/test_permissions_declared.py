@@ -6,9 +6,8 @@ from strawberry.types.base import StrawberryObjectDefinition
 
 from schema import schema
 from schema.errors import ReturnsUserErrors
-from schema.mutation import Mutation
 from schema.permissions import Public
-from schema.query import Query
+from schema.roots import Mutation, Query
 
 
 def _fields(root: type) -> list:

@@ -1,0 +1,20 @@
+"""The root types, assembled from each area's queries and mutations.
+
+Each area keeps its root fields in its own module (schema/query.py for the
+customer's read side, schema/mutation.py for partner-app sign-in, more as areas
+grow); `merge_types` joins them under the contract's names, `Query` and `Mutation`.
+Adding an area's fields means adding its class to a tuple here.
+"""
+
+from __future__ import annotations
+
+from strawberry.tools import merge_types
+
+from schema.mutation import TokenMutation
+from schema.query import ReadQuery
+
+QUERIES: tuple[type, ...] = (ReadQuery,)
+MUTATIONS: tuple[type, ...] = (TokenMutation,)
+
+Query = merge_types("Query", QUERIES)
+Mutation = merge_types("Mutation", MUTATIONS)
