@@ -1,6 +1,6 @@
 """How hard sign-in pushes back after failures (SURFACE.md, "Sign-in protection").
 
-Per login: from the 5th failure each further attempt waits longer (1, 2, 4, 8, 16 s),
+Per login: from the 5th failure each further attempt waits longer (1, 2, 3, 5, 8 s),
 and from the 10th the login is locked for 15 minutes. Per client address: at most
 30 failed attempts in any 10 minutes; past that each attempt from it is held and a
 wrong one answers RATE_LIMITED, while a right password still signs in. Failures of
@@ -19,14 +19,17 @@ from datetime import datetime, timedelta
 DELAY_FROM_FAILURE = 5
 LOCK_FROM_FAILURE = 10
 LOCK_DURATION = timedelta(minutes=15)
-LONGEST_DELAY = timedelta(seconds=16)
+# The waits of the 6th to the 10th attempt. Each is longer than the one before, and
+# none so long that an honest client's request times out (clients commonly give up
+# after 10 s); parallel guesses gain nothing, since every attempt counts at once.
+DELAYS = tuple(timedelta(seconds=s) for s in (1, 2, 3, 5, 8))
 # Failures older than this are forgotten (as is everything before a successful sign-in).
 LOGIN_MEMORY = timedelta(hours=24)
 
 ADDRESS_FAILURE_LIMIT = 30
 ADDRESS_WINDOW = timedelta(minutes=10)
 # How long each attempt from an address over its limit is held before it is checked.
-ADDRESS_PAUSE = LONGEST_DELAY
+ADDRESS_PAUSE = timedelta(seconds=5)
 
 
 @dataclass(frozen=True)
@@ -39,11 +42,10 @@ class LoginHistory:
 
 def delay_before_next_attempt(failures: int) -> timedelta:
     """How long the attempt after `failures` failures is made to wait: nothing before
-    the 5th failure, then doubling from one second."""
+    the 5th failure, then longer each time."""
     if failures < DELAY_FROM_FAILURE:
         return timedelta(0)
-    doubling = timedelta(seconds=2 ** (failures - DELAY_FROM_FAILURE))
-    return min(doubling, LONGEST_DELAY)
+    return DELAYS[min(failures - DELAY_FROM_FAILURE, len(DELAYS) - 1)]
 
 
 def locked_until(history: LoginHistory) -> datetime | None:

@@ -53,9 +53,9 @@ async def test_from_the_fifth_failure_each_attempt_waits_longer(
 ) -> None:
     await _fail(clock, 5)
     assert pauses == []
-    # The 6th to the 10th attempt wait 1, 2, 4, 8 and 16 seconds before being checked.
+    # The 6th to the 10th attempt wait 1, 2, 3, 5 and 8 seconds before being checked.
     await _fail(clock, 5)
-    assert pauses == [1, 2, 4, 8, 16]
+    assert pauses == [1, 2, 3, 5, 8]
 
 
 async def test_ten_failures_lock_the_login_for_fifteen_minutes_even_for_the_right_password(
@@ -106,7 +106,7 @@ async def test_thirty_failures_from_one_address_answer_rate_limited_but_a_right_
     assert pauses == []
     with pytest.raises(SignInRateLimited):
         await sign_in(_attempt("zgadywany-inny", "haslo"), clock)
-    assert pauses == [16], "an attempt from an address over its limit is held first"
+    assert pauses == [5], "an attempt from an address over its limit is held first"
     user = await sign_in(_attempt(LIPOWA, LIPOWA_PASSWORD), clock)
     assert user.login == LIPOWA
     # Another address is not affected at all.
