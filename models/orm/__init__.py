@@ -5,6 +5,7 @@ from models.orm.billing import (
     BankStatement,
     Invoice,
     InvoiceLine,
+    InvoiceSeries,
     Payment,
     PaymentAllocation,
     Tariff,
@@ -19,7 +20,7 @@ from models.orm.identity import (
     User,
     UserToken,
 )
-from models.orm.operations import AuditEntry, OutboxEmail, RateAllowance
+from models.orm.operations import AuditEntry, JobState, OutboxEmail, RateAllowance
 from models.orm.talk import (
     Announcement,
     Attachment,
@@ -44,6 +45,8 @@ __all__ = [
     "FailureReport",
     "Invoice",
     "InvoiceLine",
+    "InvoiceSeries",
+    "JobState",
     "LoginAttempt",
     "Message",
     "MessageThread",

@@ -29,6 +29,8 @@ class Account(Model):
     phone = fields.CharField(max_length=32, null=True)
     billing_cycle = fields.CharEnumField(BillingCycle, max_length=16)
     e_readings_blocked = fields.BooleanField(default=False)
+    # When a missed reading window blocked e-readings (the why is in the audit log).
+    e_readings_blocked_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField()
     # What the customer owes (positive) or overpaid (negative): every invoice less
     # every completed payment, kept exact by the services that issue and book them.

@@ -58,6 +58,10 @@ class Invoice(Model):
         on_delete=fields.RESTRICT,
     )
     ksef_number = fields.CharField(max_length=35, null=True, unique=True)
+    # What the billing run issued this document for: "<account id>:<period end>" for a
+    # period's invoice, "<corrected id>:correction" for a correction. Unique, so a run
+    # repeated (or two at once) can never issue the same document twice.
+    billing_key = fields.CharField(max_length=80, null=True, unique=True)
     created_at = fields.DatetimeField()
     readings: fields.ManyToManyRelation[Reading] = fields.ManyToManyField(
         "ebok.Reading",
@@ -76,6 +80,17 @@ class Invoice(Model):
             ("account_id", "settlement", "due_date"),
             ("corrects_id",),
         )
+
+
+class InvoiceSeries(Model):
+    """The last number given in a series (e.g. "FV/2026/11"): numbers follow without
+    gaps because the next is taken, under a row lock, in the invoice's transaction."""
+
+    series = fields.CharField(max_length=32, primary_key=True)
+    last_number = fields.IntField(default=0)
+
+    class Meta:
+        table = "invoice_series"
 
 
 class InvoiceLine(Model):

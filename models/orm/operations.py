@@ -68,3 +68,15 @@ class RateAllowance(Model):
 
     class Meta:
         table = "rate_allowances"
+
+
+class JobState(Model):
+    """How far a scheduled job has got (e.g. the last reading window it closed), so a
+    worker that was down catches up, and a job run twice does its work once."""
+
+    name = fields.CharField(max_length=64, primary_key=True)
+    done_until = fields.DateField(null=True)
+    updated_at = fields.DatetimeField()
+
+    class Meta:
+        table = "job_states"
