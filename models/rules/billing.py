@@ -27,6 +27,7 @@ __all__ = [
     "LineDraft",
     "Totals",
     "bill_period",
+    "correction_lines",
     "invoice_totals",
     "price_line",
     "split_quantity",
@@ -262,6 +263,40 @@ def bill_period(
             lines += _volume_lines(service, segments, volumes, estimated)
     if SUBSCRIPTION in services:
         lines += _subscription_lines(segments)
+    return lines
+
+
+def correction_lines(
+    period_from: date,
+    period_to: date,
+    estimated_volume: Decimal,
+    actual_volume: Decimal,
+    tariffs: Sequence[TariffRates],
+    *,
+    services: frozenset[str] = ALL_SERVICES,
+) -> list[LineDraft]:
+    """The water and sewage lines of a correction of an estimated period: the volume
+    the estimate missed (negative when it overshot), shared between the period's
+    tariff segments by days and priced at each. The subscription does not depend on
+    readings and is not corrected. Each line says both volumes in plain words."""
+    difference = actual_volume - estimated_volume
+    segments = split_by_tariff(period_from, period_to, tariffs)
+    parts = split_quantity(difference, [s.days for s in segments], VOLUME_PLACES)
+    actual, estimated = format_decimal_pl(actual_volume, 3), format_decimal_pl(estimated_volume, 3)
+    lines = []
+    for service, label in ((WATER, "dostawa wody"), (SEWAGE, "odprowadzanie ścieków")):
+        if service not in services:
+            continue
+        for segment, part in zip(segments, parts, strict=True):
+            t = segment.tariff
+            price = t.water_price if service == WATER else t.sewage_price
+            text = (
+                f"Korekta: {label}, zużycie rzeczywiste {actual} m³ zamiast szacunkowego "
+                f"{estimated} m³ ({_price_text(price)} zł/m³, od {t.valid_from:%d.%m.%Y})"
+            )
+            lines.append(
+                price_line(service, text, part, "M3", price, t.vat_rate, False, t.valid_from)
+            )
     return lines
 
 

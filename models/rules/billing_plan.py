@@ -1,0 +1,331 @@
+"""What the billing run issues for one account: the decision, without any I/O.
+
+An account is billed period after period, each starting the day after the last one
+billed (the first the day after the meters' opening readings) and ending at the end
+of its last month: one month for monthly billing, two for bimonthly. In the run for
+month P an account is due when its next period ends no later than P's last day, so
+a run repeated issues nothing new and a run for a later month catches up.
+
+For each counted meter (the main meter of a housing community, every meter of
+anyone else) the period runs from the reading that closed the last period to the
+newest actual reading within it; without one, the meter is estimated on the
+period's last day (models/rules/estimates.py). When an actual reading follows
+estimated ones, each estimated period gets a correction for the volume its
+estimate missed, and the new period starts from the interpolated actual register:
+estimates plus corrections add up to what the meters measured.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from models.rules.billing import (
+    ALL_SERVICES,
+    LineDraft,
+    bill_period,
+    correction_lines,
+)
+from models.rules.estimates import (
+    RegisterPoint,
+    average_daily_use,
+    estimated_register,
+    interpolated_registers,
+)
+from models.rules.reading_window import add_months, month_end, month_start
+from models.rules.rollover import consumption_between
+from models.rules.tariff import TariffRates
+
+__all__ = [
+    "AccountPlan",
+    "AccountState",
+    "BilledEstimate",
+    "MeterReading",
+    "MeterState",
+    "PlannedDocument",
+    "PlannedReading",
+    "next_period",
+    "plan_account",
+]
+
+ESTIMATED = "ESTIMATED"
+_ONE_DAY = timedelta(days=1)
+_ZERO = Decimal("0.000")
+
+
+@dataclass(frozen=True)
+class MeterReading:
+    id: int
+    read_on: date
+    value: Decimal
+    source: str
+
+    @property
+    def estimated(self) -> bool:
+        return self.source == ESTIMATED
+
+    @property
+    def point(self) -> RegisterPoint:
+        return RegisterPoint(self.read_on, self.value)
+
+
+@dataclass(frozen=True)
+class BilledEstimate:
+    """An estimated reading that closed an issued invoice not yet corrected."""
+
+    reading_id: int
+    invoice_id: int
+    period_from: date
+    period_to: date
+    invoice_volume: Decimal
+
+
+@dataclass(frozen=True)
+class MeterState:
+    id: int
+    digits: int
+    installed_on: date
+    removed_on: date | None
+    # The meter's readings, oldest first (at least those from a year before the
+    # reading that closed the last period).
+    readings: tuple[MeterReading, ...]
+    # The reading that closed the account's last period (None before the first).
+    billed_reading_id: int | None = None
+
+
+@dataclass(frozen=True)
+class AccountState:
+    account_id: int
+    cycle_months: int
+    services: frozenset[str]
+    meters: tuple[MeterState, ...]
+    # The day after the last period billed (None before the first invoice).
+    next_from: date | None
+    # Estimated readings that closed invoices still waiting for their correction.
+    estimates: tuple[BilledEstimate, ...] = ()
+
+
+@dataclass(frozen=True)
+class PlannedReading:
+    """An estimated reading to store on the period's last day."""
+
+    meter_id: int
+    read_on: date
+    value: Decimal
+
+
+Reference = int | PlannedReading  # a stored reading's id, or one to store
+
+
+@dataclass(frozen=True)
+class PlannedDocument:
+    kind: str  # "INVOICE" or "CORRECTION"
+    period_from: date
+    period_to: date
+    lines: list[LineDraft]
+    readings: list[Reference]
+    billing_key: str
+    corrects_id: int | None = None
+    volume: Decimal = _ZERO
+
+
+@dataclass
+class AccountPlan:
+    estimated_readings: list[PlannedReading] = field(default_factory=list)
+    documents: list[PlannedDocument] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _MeterOutcome:
+    volume: Decimal
+    estimated: bool
+    start: Reference
+    closing: Reference
+    # (invoice, estimated volume, actual volume) for each corrected invoice.
+    corrections: list[tuple[BilledEstimate, Decimal, Decimal]]
+
+
+def next_period(state: AccountState) -> tuple[date, date] | None:
+    """The next period to bill: from the day after the last one (or after the opening
+    readings) to the end of its last month. None when no meter has any reading."""
+    start = state.next_from
+    if start is None:
+        openings = [m.readings[0].read_on for m in state.meters if m.readings]
+        if not openings:
+            return None
+        start = max(openings) + _ONE_DAY
+    end = month_end(add_months(month_start(start), state.cycle_months - 1))
+    return start, end
+
+
+def plan_account(
+    state: AccountState, run_month: date, tariffs: Sequence[TariffRates]
+) -> AccountPlan | None:
+    """The documents the run for `run_month` issues to the account; None when it is not
+    due (its next period ends after that month, or it has nothing to bill from)."""
+    period = next_period(state)
+    if period is None or period[1] > month_end(run_month):
+        return None
+    period_from, period_to = period
+    plan = AccountPlan()
+    outcomes = [
+        _meter_outcome(meter, state, period_from, period_to, plan)
+        for meter in state.meters
+        if _active(meter, period_from, period_to) and meter.readings
+    ]
+    if not outcomes:
+        return None
+    plan.documents += _corrections(outcomes, state, tariffs)
+    volume = sum((o.volume for o in outcomes), _ZERO)
+    estimated = any(o.estimated for o in outcomes)
+    services = frozenset(state.services) & ALL_SERVICES or ALL_SERVICES
+    lines = bill_period(
+        period_from, period_to, volume, tariffs, estimated=estimated, services=services
+    )
+    references = [r for o in outcomes for r in (o.start, o.closing)]
+    invoice = PlannedDocument(
+        kind="INVOICE",
+        period_from=period_from,
+        period_to=period_to,
+        lines=lines,
+        readings=references,
+        billing_key=f"{state.account_id}:{period_to.isoformat()}",
+        volume=volume,
+    )
+    plan.documents.insert(0, invoice)
+    return plan
+
+
+def _active(meter: MeterState, period_from: date, period_to: date) -> bool:
+    return meter.installed_on <= period_to and (
+        meter.removed_on is None or meter.removed_on >= period_from
+    )
+
+
+def _start_reading(meter: MeterState, period_from: date) -> MeterReading:
+    """The reading the period is measured from: the one that closed the last period,
+    or (first period) the newest before the period starts, or else the first."""
+    if meter.billed_reading_id is not None:
+        for reading in meter.readings:
+            if reading.id == meter.billed_reading_id:
+                return reading
+    before = [r for r in meter.readings if r.read_on < period_from]
+    return before[-1] if before else meter.readings[0]
+
+
+def _meter_outcome(
+    meter: MeterState,
+    state: AccountState,
+    period_from: date,
+    period_to: date,
+    plan: AccountPlan,
+) -> _MeterOutcome:
+    start = _start_reading(meter, period_from)
+    actual_after = [
+        r
+        for r in meter.readings
+        if not r.estimated and start.read_on < r.read_on <= period_to and r.id != start.id
+    ]
+    if not actual_after:
+        actual = [r.point for r in meter.readings if not r.estimated]
+        daily = average_daily_use(actual, period_to, meter.digits)
+        value = estimated_register(start.point, daily, period_to, meter.digits)
+        planned = PlannedReading(meter.id, period_to, value)
+        plan.estimated_readings.append(planned)
+        volume = consumption_between(start.value, value, meter.digits)
+        return _MeterOutcome(volume, True, start.id, planned, [])
+    closing = max(actual_after, key=lambda r: (r.read_on, r.id))
+    if not start.estimated:
+        volume = consumption_between(start.value, closing.value, meter.digits)
+        return _MeterOutcome(volume, False, start.id, closing.id, [])
+    return _corrected_outcome(meter, state, start, closing)
+
+
+def _corrected_outcome(
+    meter: MeterState, state: AccountState, start: MeterReading, closing: MeterReading
+) -> _MeterOutcome:
+    """An actual reading after estimated ones: the register on each estimated day is
+    interpolated between the last actual reading before them and this one."""
+    chain = _estimated_chain(meter, start)
+    last_actual = _last_actual_before(meter, chain[0])
+    if last_actual is None:  # never read before the estimates: nothing to interpolate
+        volume = consumption_between(start.value, closing.value, meter.digits)
+        return _MeterOutcome(volume, False, start.id, closing.id, [])
+    days = [r.read_on for r in chain]
+    actual_values = interpolated_registers(last_actual.point, closing.point, days, meter.digits)
+    by_reading = {e.reading_id: e for e in state.estimates}
+    corrections = []
+    previous_estimated, previous_actual = last_actual.value, last_actual.value
+    for reading, actual_value in zip(chain, actual_values, strict=True):
+        estimated_volume = consumption_between(previous_estimated, reading.value, meter.digits)
+        actual_volume = consumption_between(previous_actual, actual_value, meter.digits)
+        billed = by_reading.get(reading.id)
+        if billed is not None:
+            corrections.append((billed, estimated_volume, actual_volume))
+        previous_estimated, previous_actual = reading.value, actual_value
+    volume = consumption_between(actual_values[-1], closing.value, meter.digits)
+    return _MeterOutcome(volume, False, start.id, closing.id, corrections)
+
+
+def _estimated_chain(meter: MeterState, last: MeterReading) -> list[MeterReading]:
+    """The estimated readings ending at `last`, back to the last actual one, oldest first."""
+    older = [r for r in meter.readings if (r.read_on, r.id) <= (last.read_on, last.id)]
+    chain: list[MeterReading] = []
+    for reading in reversed(older):
+        if not reading.estimated:
+            break
+        chain.append(reading)
+    return list(reversed(chain))
+
+
+def _last_actual_before(meter: MeterState, first_estimate: MeterReading) -> MeterReading | None:
+    before = [
+        r
+        for r in meter.readings
+        if not r.estimated and (r.read_on, r.id) < (first_estimate.read_on, first_estimate.id)
+    ]
+    return before[-1] if before else None
+
+
+def _corrections(
+    outcomes: Sequence[_MeterOutcome], state: AccountState, tariffs: Sequence[TariffRates]
+) -> list[PlannedDocument]:
+    """One correction per corrected invoice, summing what its meters' estimates missed."""
+    by_invoice: dict[int, tuple[BilledEstimate, Decimal, Decimal]] = {}
+    references: dict[int, list[Reference]] = {}
+    for outcome in outcomes:
+        for billed, estimated, actual in outcome.corrections:
+            _, e, a = by_invoice.get(billed.invoice_id, (billed, _ZERO, _ZERO))
+            by_invoice[billed.invoice_id] = (billed, e + estimated, a + actual)
+            references.setdefault(billed.invoice_id, []).extend(
+                [billed.reading_id, outcome.closing]
+            )
+    documents = []
+    services = frozenset(state.services) & ALL_SERVICES or ALL_SERVICES
+    for invoice_id, (billed, estimated, actual) in sorted(by_invoice.items()):
+        if estimated == actual:
+            continue
+        invoice_volume = billed.invoice_volume
+        lines = correction_lines(
+            billed.period_from,
+            billed.period_to,
+            invoice_volume,
+            invoice_volume + actual - estimated,
+            tariffs,
+            services=services,
+        )
+        documents.append(
+            PlannedDocument(
+                kind="CORRECTION",
+                period_from=billed.period_from,
+                period_to=billed.period_to,
+                lines=lines,
+                readings=references[invoice_id],
+                billing_key=f"{invoice_id}:correction",
+                corrects_id=invoice_id,
+                volume=actual - estimated,
+            )
+        )
+    return documents

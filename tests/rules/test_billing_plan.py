@@ -1,0 +1,192 @@
+"""The billing run's decisions for one account, replayed month by month."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from models.rules.billing import invoice_totals
+from models.rules.billing_plan import (
+    AccountPlan,
+    AccountState,
+    BilledEstimate,
+    MeterReading,
+    MeterState,
+    PlannedReading,
+    next_period,
+    plan_account,
+)
+from models.rules.reading_window import add_months, month_end
+from models.rules.tariff import TariffRates
+
+D = Decimal
+TARIFFS = [
+    TariffRates(date(2020, 1, 1), date(2025, 6, 30), D("5.00"), D("6.00"), D("3.00"), D("8")),
+    TariffRates(date(2025, 7, 1), None, D("5.50"), D("6.40"), D("3.20"), D("8")),
+]
+SERVICES = frozenset({"WATER", "SEWAGE", "SUBSCRIPTION"})
+START = date(2024, 12, 31)
+
+
+@dataclass
+class Ledger:
+    """Applies plans the way the billing service stores them."""
+
+    digits: int
+    cycle: int
+    readings: list[MeterReading] = field(default_factory=list)
+    next_from: date | None = None
+    billed_reading_id: int | None = None
+    estimates: list[BilledEstimate] = field(default_factory=list)
+    documents: list = field(default_factory=list)
+    next_id: int = 1
+
+    def read(self, day: date, value: Decimal, source: str = "CUSTOMER") -> MeterReading:
+        reading = MeterReading(self.next_id, day, value, source)
+        self.next_id += 1
+        self.readings.append(reading)
+        self.readings.sort(key=lambda r: (r.read_on, r.id))
+        return reading
+
+    def state(self) -> AccountState:
+        meter = MeterState(
+            id=1,
+            digits=self.digits,
+            installed_on=date(2020, 1, 1),
+            removed_on=None,
+            readings=tuple(self.readings),
+            billed_reading_id=self.billed_reading_id,
+        )
+        return AccountState(
+            1, self.cycle, SERVICES, (meter,), self.next_from, tuple(self.estimates)
+        )
+
+    def apply(self, plan: AccountPlan) -> None:
+        stored: dict[int, int] = {}
+        for planned in plan.estimated_readings:
+            stored[id(planned)] = self.read(planned.read_on, planned.value, "ESTIMATED").id
+        for document in plan.documents:
+            invoice_id = len(self.documents) + 1
+            self.documents.append(document)
+            if document.kind == "CORRECTION":
+                self.estimates = [e for e in self.estimates if e.invoice_id != document.corrects_id]
+                continue
+            self.next_from = document.period_to + timedelta(days=1)
+            closing = document.readings[-1]
+            closing_id = stored[id(closing)] if isinstance(closing, PlannedReading) else closing
+            self.billed_reading_id = closing_id
+            if isinstance(closing, PlannedReading):
+                self.estimates.append(
+                    BilledEstimate(
+                        closing_id, invoice_id, document.period_from, document.period_to,
+                        document.volume,
+                    )
+                )  # fmt: skip
+
+
+def _months(first: date, count: int) -> list[date]:
+    return [add_months(first, i) for i in range(count)]
+
+
+def test_a_monthly_account_is_billed_from_its_readings_then_not_again() -> None:
+    ledger = Ledger(digits=5, cycle=1)
+    ledger.read(START, D("100"), "COLLECTOR")
+    ledger.read(date(2025, 1, 28), D("112.500"))
+    plan = plan_account(ledger.state(), date(2025, 1, 1), TARIFFS)
+    assert plan is not None and plan.estimated_readings == []
+    (invoice,) = plan.documents
+    assert (invoice.period_from, invoice.period_to) == (date(2025, 1, 1), date(2025, 1, 31))
+    assert invoice.volume == D("12.500")
+    water = next(line for line in invoice.lines if line.service == "WATER")
+    assert water.quantity == D("12.500") and not water.estimated
+    ledger.apply(plan)
+    assert plan_account(ledger.state(), date(2025, 1, 1), TARIFFS) is None, "issued once"
+
+
+def test_a_bimonthly_period_waits_for_its_second_month_and_splits_at_a_tariff_change() -> None:
+    ledger = Ledger(digits=5, cycle=2)
+    ledger.read(date(2025, 4, 30), D("0"), "COLLECTOR")
+    ledger.read(date(2025, 6, 27), D("20.000"))
+    ledger.read(date(2025, 8, 26), D("40.000"))
+    assert plan_account(ledger.state(), date(2025, 5, 1), TARIFFS) is None
+    first = plan_account(ledger.state(), date(2025, 6, 1), TARIFFS)
+    assert first is not None
+    ledger.apply(first)
+    second = plan_account(ledger.state(), date(2025, 8, 1), TARIFFS)
+    assert second is not None
+    invoice = second.documents[0]
+    assert (invoice.period_from, invoice.period_to) == (date(2025, 7, 1), date(2025, 8, 31))
+    assert invoice.volume == D("20.000")
+
+
+def test_a_period_without_a_reading_is_estimated_and_the_next_reading_corrects_it() -> None:
+    ledger = Ledger(digits=5, cycle=1)
+    ledger.read(START, D("0"), "COLLECTOR")
+    for month, value in ((1, "31"), (2, "59"), (3, "90")):
+        ledger.read(month_end(date(2025, month, 1)), D(value))
+        plan = plan_account(ledger.state(), date(2025, month, 1), TARIFFS)
+        assert plan is not None
+        ledger.apply(plan)
+    # April: no reading, the average daily use (1 m³) estimates it.
+    april = plan_account(ledger.state(), date(2025, 4, 1), TARIFFS)
+    assert april is not None and len(april.estimated_readings) == 1
+    assert april.documents[0].volume == D("30.000")
+    assert all(line.estimated for line in april.documents[0].lines if line.unit == "M3")
+    ledger.apply(april)
+    # May's reading shows 80 m³ used in April and May together: April gets corrected.
+    ledger.read(date(2025, 5, 31), D("170"))
+    may = plan_account(ledger.state(), date(2025, 5, 1), TARIFFS)
+    assert may is not None
+    invoice, correction = may.documents
+    assert correction.kind == "CORRECTION" and correction.corrects_id == 4
+    assert invoice.volume + correction.volume + D("30.000") == D("80.000")
+    assert correction.volume > 0
+
+
+@st.composite
+def histories(draw):  # type: ignore[no-untyped-def]
+    cycle = draw(st.sampled_from([1, 2]))
+    months = draw(st.integers(min_value=4, max_value=14))
+    daily = draw(st.lists(st.decimals("0.05", "3", places=3), min_size=months, max_size=months))
+    missing = draw(st.sets(st.integers(0, months - 1), max_size=months // 2))
+    # Five digits wrap at 100,000 m³; four at 10,000, within the history's reach.
+    digits = draw(st.sampled_from([4, 5]))
+    return cycle, months, daily, missing, digits
+
+
+@settings(max_examples=80, deadline=None)
+@given(histories())
+def test_estimates_plus_corrections_add_up_to_what_the_meter_measured(history) -> None:  # type: ignore[no-untyped-def]
+    cycle, months, daily, missing, digits = history
+    ledger = Ledger(digits=digits, cycle=cycle)
+    ledger.read(START, D("0"), "COLLECTOR")
+    register = D(0)
+    measured: dict[int, Decimal] = {}  # actual reading id -> m³ since the opening reading
+    checked = {"corrections": 0}
+    for index, month in enumerate(_months(date(2025, 1, 1), months)):
+        end = month_end(month)
+        register += daily[index] * end.day
+        if index not in missing:
+            reading = ledger.read(end, register % (10**digits))
+            measured[reading.id] = register
+        plan = plan_account(ledger.state(), month, TARIFFS)
+        if plan is None:
+            assert next_period(ledger.state())[1] > end
+            continue
+        for document in plan.documents:
+            totals = invoice_totals(document.lines)
+            assert totals.gross == sum((line.gross for line in document.lines), D(0))
+        ledger.apply(plan)
+        assert plan_account(ledger.state(), month, TARIFFS) is None, "a second run issues nothing"
+        corrected = any(d.kind == "CORRECTION" for d in plan.documents)
+        checked["corrections"] += corrected
+        if ledger.billed_reading_id in measured:
+            # Closed by an actual reading: every estimate before it is corrected, and
+            # the invoices and corrections bill exactly what the meter measured.
+            assert ledger.estimates == []
+            billed = sum((d.volume for d in ledger.documents), D(0))
+            assert billed == measured[ledger.billed_reading_id]
