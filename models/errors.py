@@ -13,7 +13,7 @@ or may know.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
@@ -190,3 +190,12 @@ class RefreshTokenExpired(DomainError):
     code = ErrorCode.TOKEN_EXPIRED
     polish = "Token odświeżania wygasł. Zaloguj się ponownie."
     english = "The refresh token has expired. Sign in again."
+
+
+class BillingPeriodNotOver(DomainError):
+    code = ErrorCode.INVALID
+    polish = "Okres {month} jeszcze się nie skończył: rozliczenie można uruchomić od {first}."
+    english = "The period {month} is not over yet: it can be billed from {first}."
+
+    def __init__(self, month: str, first: date) -> None:
+        super().__init__("period", month=month, first=first.strftime("%d.%m.%Y"))

@@ -17,10 +17,11 @@ estimates plus corrections add up to what the meters measured.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
+from itertools import count
 
 from models.rules.billing import (
     ALL_SERVICES,
@@ -46,11 +47,15 @@ __all__ = [
     "MeterState",
     "PlannedDocument",
     "PlannedReading",
+    "advance",
     "next_period",
     "plan_account",
+    "plan_due",
 ]
 
 ESTIMATED = "ESTIMATED"
+# A run catches up at most this many periods of one account (ten years of months).
+MAX_PERIODS_PER_RUN = 120
 _ONE_DAY = timedelta(days=1)
 _ZERO = Decimal("0.000")
 
@@ -109,26 +114,31 @@ class AccountState:
 
 @dataclass(frozen=True)
 class PlannedReading:
-    """An estimated reading to store on the period's last day."""
+    """An estimated reading to store on the period's last day. Its `id` is provisional
+    (negative) until stored: later periods of the same run refer to it by that id."""
 
+    id: int
     meter_id: int
     read_on: date
     value: Decimal
 
 
-Reference = int | PlannedReading  # a stored reading's id, or one to store
-
-
 @dataclass(frozen=True)
 class PlannedDocument:
+    """An invoice or correction to issue. `id` is provisional (negative); `readings`
+    and `corrects_id` hold stored ids, or provisional ones of this run's plans."""
+
+    id: int
     kind: str  # "INVOICE" or "CORRECTION"
     period_from: date
     period_to: date
     lines: list[LineDraft]
-    readings: list[Reference]
+    readings: list[int]
     billing_key: str
     corrects_id: int | None = None
     volume: Decimal = _ZERO
+    # An invoice's closing reading of each meter: where the next period starts.
+    closings: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass
@@ -139,10 +149,11 @@ class AccountPlan:
 
 @dataclass(frozen=True)
 class _MeterOutcome:
+    meter_id: int
     volume: Decimal
     estimated: bool
-    start: Reference
-    closing: Reference
+    start: int
+    closing: int
     # (invoice, estimated volume, actual volume) for each corrected invoice.
     corrections: list[tuple[BilledEstimate, Decimal, Decimal]]
 
@@ -160,24 +171,47 @@ def next_period(state: AccountState) -> tuple[date, date] | None:
     return start, end
 
 
+def plan_due(
+    state: AccountState,
+    run_month: date,
+    tariffs: Sequence[TariffRates],
+    ids: Iterator[int] | None = None,
+) -> list[AccountPlan]:
+    """Every period of the account due by the end of `run_month`, oldest first: a run
+    catches up on periods a missed run left, and a run repeated finds nothing due."""
+    ids = ids or count(-1, -1)
+    plans: list[AccountPlan] = []
+    while len(plans) < MAX_PERIODS_PER_RUN:
+        plan = plan_account(state, run_month, tariffs, ids)
+        if plan is None:
+            break
+        plans.append(plan)
+        state = advance(state, plan)
+    return plans
+
+
 def plan_account(
-    state: AccountState, run_month: date, tariffs: Sequence[TariffRates]
+    state: AccountState,
+    run_month: date,
+    tariffs: Sequence[TariffRates],
+    ids: Iterator[int] | None = None,
 ) -> AccountPlan | None:
-    """The documents the run for `run_month` issues to the account; None when it is not
-    due (its next period ends after that month, or it has nothing to bill from)."""
+    """The documents of the account's next period, if it ends by the end of
+    `run_month`; None when it is not due or there is nothing to bill from."""
+    ids = ids or count(-1, -1)
     period = next_period(state)
     if period is None or period[1] > month_end(run_month):
         return None
     period_from, period_to = period
     plan = AccountPlan()
     outcomes = [
-        _meter_outcome(meter, state, period_from, period_to, plan)
+        _meter_outcome(meter, state, period_from, period_to, plan, ids)
         for meter in state.meters
         if _active(meter, period_from, period_to) and meter.readings
     ]
     if not outcomes:
         return None
-    plan.documents += _corrections(outcomes, state, tariffs)
+    plan.documents += _corrections(outcomes, state, tariffs, ids)
     volume = sum((o.volume for o in outcomes), _ZERO)
     estimated = any(o.estimated for o in outcomes)
     services = frozenset(state.services) & ALL_SERVICES or ALL_SERVICES
@@ -186,6 +220,7 @@ def plan_account(
     )
     references = [r for o in outcomes for r in (o.start, o.closing)]
     invoice = PlannedDocument(
+        id=next(ids),
         kind="INVOICE",
         period_from=period_from,
         period_to=period_to,
@@ -193,6 +228,7 @@ def plan_account(
         readings=references,
         billing_key=f"{state.account_id}:{period_to.isoformat()}",
         volume=volume,
+        closings=tuple((o.meter_id, o.closing) for o in outcomes),
     )
     plan.documents.insert(0, invoice)
     return plan
@@ -221,6 +257,7 @@ def _meter_outcome(
     period_from: date,
     period_to: date,
     plan: AccountPlan,
+    ids: Iterator[int],
 ) -> _MeterOutcome:
     start = _start_reading(meter, period_from)
     actual_after = [
@@ -232,14 +269,14 @@ def _meter_outcome(
         actual = [r.point for r in meter.readings if not r.estimated]
         daily = average_daily_use(actual, period_to, meter.digits)
         value = estimated_register(start.point, daily, period_to, meter.digits)
-        planned = PlannedReading(meter.id, period_to, value)
+        planned = PlannedReading(next(ids), meter.id, period_to, value)
         plan.estimated_readings.append(planned)
         volume = consumption_between(start.value, value, meter.digits)
-        return _MeterOutcome(volume, True, start.id, planned, [])
+        return _MeterOutcome(meter.id, volume, True, start.id, planned.id, [])
     closing = max(actual_after, key=lambda r: (r.read_on, r.id))
     if not start.estimated:
         volume = consumption_between(start.value, closing.value, meter.digits)
-        return _MeterOutcome(volume, False, start.id, closing.id, [])
+        return _MeterOutcome(meter.id, volume, False, start.id, closing.id, [])
     return _corrected_outcome(meter, state, start, closing)
 
 
@@ -252,7 +289,7 @@ def _corrected_outcome(
     last_actual = _last_actual_before(meter, chain[0])
     if last_actual is None:  # never read before the estimates: nothing to interpolate
         volume = consumption_between(start.value, closing.value, meter.digits)
-        return _MeterOutcome(volume, False, start.id, closing.id, [])
+        return _MeterOutcome(meter.id, volume, False, start.id, closing.id, [])
     days = [r.read_on for r in chain]
     actual_values = interpolated_registers(last_actual.point, closing.point, days, meter.digits)
     by_reading = {e.reading_id: e for e in state.estimates}
@@ -266,7 +303,7 @@ def _corrected_outcome(
             corrections.append((billed, estimated_volume, actual_volume))
         previous_estimated, previous_actual = reading.value, actual_value
     volume = consumption_between(actual_values[-1], closing.value, meter.digits)
-    return _MeterOutcome(volume, False, start.id, closing.id, corrections)
+    return _MeterOutcome(meter.id, volume, False, start.id, closing.id, corrections)
 
 
 def _estimated_chain(meter: MeterState, last: MeterReading) -> list[MeterReading]:
@@ -290,11 +327,14 @@ def _last_actual_before(meter: MeterState, first_estimate: MeterReading) -> Mete
 
 
 def _corrections(
-    outcomes: Sequence[_MeterOutcome], state: AccountState, tariffs: Sequence[TariffRates]
+    outcomes: Sequence[_MeterOutcome],
+    state: AccountState,
+    tariffs: Sequence[TariffRates],
+    ids: Iterator[int],
 ) -> list[PlannedDocument]:
     """One correction per corrected invoice, summing what its meters' estimates missed."""
     by_invoice: dict[int, tuple[BilledEstimate, Decimal, Decimal]] = {}
-    references: dict[int, list[Reference]] = {}
+    references: dict[int, list[int]] = {}
     for outcome in outcomes:
         for billed, estimated, actual in outcome.corrections:
             _, e, a = by_invoice.get(billed.invoice_id, (billed, _ZERO, _ZERO))
@@ -318,6 +358,7 @@ def _corrections(
         )
         documents.append(
             PlannedDocument(
+                id=next(ids),
                 kind="CORRECTION",
                 period_from=billed.period_from,
                 period_to=billed.period_to,
@@ -329,3 +370,36 @@ def _corrections(
             )
         )
     return documents
+
+
+def advance(state: AccountState, plan: AccountPlan) -> AccountState:
+    """The account's state after `plan` is issued: the next period starts after it, the
+    meters continue from its closing readings, its estimates wait for correction and
+    the invoices it corrected wait no more."""
+    invoice = next(d for d in plan.documents if d.kind == "INVOICE")
+    corrected = {d.corrects_id for d in plan.documents if d.kind == "CORRECTION"}
+    planned = {r.meter_id: r for r in plan.estimated_readings}
+    closing = dict(invoice.closings)
+    meters = tuple(_advance_meter(m, closing.get(m.id), planned.get(m.id)) for m in state.meters)
+    estimates = [e for e in state.estimates if e.invoice_id not in corrected]
+    estimates += [
+        BilledEstimate(r.id, invoice.id, invoice.period_from, invoice.period_to, invoice.volume)
+        for r in plan.estimated_readings
+    ]
+    return replace(
+        state,
+        meters=meters,
+        next_from=invoice.period_to + _ONE_DAY,
+        estimates=tuple(estimates),
+    )
+
+
+def _advance_meter(
+    meter: MeterState, closing_id: int | None, estimate: PlannedReading | None
+) -> MeterState:
+    readings = meter.readings
+    if estimate is not None:
+        added = MeterReading(estimate.id, estimate.read_on, estimate.value, ESTIMATED)
+        readings = tuple(sorted((*readings, added), key=lambda r: (r.read_on, r.id)))
+    billed = closing_id if closing_id is not None else meter.billed_reading_id
+    return replace(meter, readings=readings, billed_reading_id=billed)

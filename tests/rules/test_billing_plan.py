@@ -16,9 +16,9 @@ from models.rules.billing_plan import (
     BilledEstimate,
     MeterReading,
     MeterState,
-    PlannedReading,
     next_period,
     plan_account,
+    plan_due,
 )
 from models.rules.reading_window import add_months, month_end
 from models.rules.tariff import TariffRates
@@ -66,9 +66,10 @@ class Ledger:
         )
 
     def apply(self, plan: AccountPlan) -> None:
+        """Store the plan as the billing service does: provisional ids become real."""
         stored: dict[int, int] = {}
         for planned in plan.estimated_readings:
-            stored[id(planned)] = self.read(planned.read_on, planned.value, "ESTIMATED").id
+            stored[planned.id] = self.read(planned.read_on, planned.value, "ESTIMATED").id
         for document in plan.documents:
             invoice_id = len(self.documents) + 1
             self.documents.append(document)
@@ -76,13 +77,12 @@ class Ledger:
                 self.estimates = [e for e in self.estimates if e.invoice_id != document.corrects_id]
                 continue
             self.next_from = document.period_to + timedelta(days=1)
-            closing = document.readings[-1]
-            closing_id = stored[id(closing)] if isinstance(closing, PlannedReading) else closing
-            self.billed_reading_id = closing_id
-            if isinstance(closing, PlannedReading):
+            ((_, closing),) = document.closings
+            self.billed_reading_id = stored.get(closing, closing)
+            if closing in stored:
                 self.estimates.append(
                     BilledEstimate(
-                        closing_id, invoice_id, document.period_from, document.period_to,
+                        stored[closing], invoice_id, document.period_from, document.period_to,
                         document.volume,
                     )
                 )  # fmt: skip
@@ -173,15 +173,16 @@ def test_estimates_plus_corrections_add_up_to_what_the_meter_measured(history) -
         if index not in missing:
             reading = ledger.read(end, register % (10**digits))
             measured[reading.id] = register
-        plan = plan_account(ledger.state(), month, TARIFFS)
-        if plan is None:
+        plans = plan_due(ledger.state(), month, TARIFFS)
+        if not plans:
             assert next_period(ledger.state())[1] > end
             continue
+        (plan,) = plans  # run every month: one period at most is due
         for document in plan.documents:
             totals = invoice_totals(document.lines)
             assert totals.gross == sum((line.gross for line in document.lines), D(0))
         ledger.apply(plan)
-        assert plan_account(ledger.state(), month, TARIFFS) is None, "a second run issues nothing"
+        assert plan_due(ledger.state(), month, TARIFFS) == [], "a second run issues nothing"
         corrected = any(d.kind == "CORRECTION" for d in plan.documents)
         checked["corrections"] += corrected
         if ledger.billed_reading_id in measured:
@@ -190,3 +191,20 @@ def test_estimates_plus_corrections_add_up_to_what_the_meter_measured(history) -
             assert ledger.estimates == []
             billed = sum((d.volume for d in ledger.documents), D(0))
             assert billed == measured[ledger.billed_reading_id]
+
+
+def test_a_run_catches_up_on_every_period_a_missed_run_left() -> None:
+    ledger = Ledger(digits=5, cycle=1)
+    ledger.read(START, D("0"), "COLLECTOR")
+    ledger.read(date(2025, 1, 30), D("30"))
+    ledger.read(date(2025, 3, 29), D("95"))
+    plans = plan_due(ledger.state(), date(2025, 3, 1), TARIFFS)
+    # January read, February estimated, March read and February corrected.
+    assert [p.documents[0].period_to for p in plans] == [
+        date(2025, 1, 31), date(2025, 2, 28), date(2025, 3, 31),
+    ]  # fmt: skip
+    assert [len(p.estimated_readings) for p in plans] == [0, 1, 0]
+    march = plans[2].documents
+    assert [d.kind for d in march] == ["INVOICE", "CORRECTION"]
+    assert march[1].corrects_id == plans[1].documents[0].id, "a provisional id of this run"
+    assert sum(d.volume for p in plans for d in p.documents) == D("95.000")
