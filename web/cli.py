@@ -1,4 +1,4 @@
-"""The `ebok` command: serve, migrate, demo, schema, check."""
+"""The `ebok` command: serve, migrate, demo, schema, check, billing run."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from datetime import date, datetime
 from typing import Any
 
 from models.settings import ConfigurationError, Settings, load_settings
@@ -142,6 +143,54 @@ def cmd_check(args: argparse.Namespace) -> int:
     return asyncio.run(_check(settings, args.repair))
 
 
+async def _billing_run(settings: Settings, period: date) -> int:
+    from tqdm import tqdm
+
+    from models.clock import clock_from_settings
+    from models.errors import DomainError
+    from models.services.billing import run_billing
+    from models.services.database import close_database, open_database
+    from models.services.figures import count_accounts
+
+    clock = clock_from_settings(settings.clock, env=settings.env, demo=False)
+    await open_database(settings.database_url)
+    try:
+        total = await count_accounts()
+        with tqdm(
+            total=total, unit=" kont", desc=f"rozliczenie {period:%m.%Y}", file=sys.stderr
+        ) as bar:
+            run = await run_billing(
+                period,
+                clock,
+                payment_term_days=settings.utility.payment_term_days,
+                progress=bar.update,
+            )
+    except DomainError as refused:
+        print(f"ebok: {refused.message('pl')}", file=sys.stderr)
+        return 2
+    finally:
+        await close_database()
+    print(
+        f"{run.invoices} invoice(s) and {run.corrections} correction(s) issued "
+        f"({run.estimated} reading(s) estimated) for {period:%Y-%m}"
+    )
+    return 0
+
+
+def _month(text: str) -> date:
+    try:
+        return datetime.strptime(text, "%Y-%m").date()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected YYYY-MM, not {text!r}") from None
+
+
+def cmd_billing_run(args: argparse.Namespace) -> int:
+    """Issue the invoices due for a month (idempotent)."""
+    settings = load_settings()
+    asyncio.run(_migrate(settings))
+    return asyncio.run(_billing_run(settings, args.period))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ebok", description="eBOK, the water utility's customer service office"
@@ -178,6 +227,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--repair", action="store_true", help="also correct the differences found")
     check.set_defaults(handler=cmd_check)
+
+    billing = commands.add_parser("billing", help="the billing run").add_subparsers(
+        dest="billing_command", required=True
+    )
+    billing_run = billing.add_parser(
+        "run", help="issue the invoices due for a month; running it again issues nothing new"
+    )
+    billing_run.add_argument("--period", type=_month, required=True, help="the month, YYYY-MM")
+    billing_run.set_defaults(handler=cmd_billing_run)
     return parser
 
 

@@ -81,3 +81,21 @@ def test_check_finds_a_corrupted_figure_and_repairs_it(tmp_path: Path) -> None:
     assert _run(["check", "--repair"], tmp_path).returncode == 0
     again = _run(["check"], tmp_path)
     assert again.returncode == 0 and "0 difference(s)" in again.stdout
+
+
+def test_billing_run_issues_the_due_invoices_once(tmp_path: Path) -> None:
+    seeded = _run(["demo"], tmp_path, EBOK_CLOCK="2026-11-21T10:00")
+    assert seeded.returncode == 0, seeded.stderr
+    early = _run(["billing", "run", "--period", "2026-11"], tmp_path, EBOK_ENV="test",
+                 EBOK_CLOCK="2026-11-21T10:00")  # fmt: skip
+    assert early.returncode == 2 and "jeszcze się nie skończył" in early.stderr
+    later = {"EBOK_ENV": "test", "EBOK_CLOCK": "2026-12-03T06:00"}
+    first = _run(["billing", "run", "--period", "2026-11"], tmp_path, **later)
+    assert first.returncode == 0, first.stderr
+    assert "1 invoice(s) and 0 correction(s) issued (1 reading(s) estimated)" in first.stdout
+    assert "rozliczenie 11.2026" in first.stderr, "a progress bar"
+    again = _run(["billing", "run", "--period", "2026-11"], tmp_path, **later)
+    assert "0 invoice(s)" in again.stdout
+    bad = _run(["billing", "run", "--period", "listopad"], tmp_path, **later)
+    assert bad.returncode == 2 and "YYYY-MM" in bad.stderr
+    assert _run(["check"], tmp_path).returncode == 0
