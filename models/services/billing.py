@@ -51,10 +51,12 @@ CYCLE_MONTHS = {BillingCycle.MONTHLY: 1, BillingCycle.BIMONTHLY: 2}
 
 @dataclass(frozen=True)
 class Issue:
-    """When documents are issued and how long the customer has to pay them."""
+    """When documents are issued, how long the customer has to pay them, and which
+    stored tariff priced each line (by the day it took effect)."""
 
     clock: Clock
     payment_term_days: int
+    tariff_ids: dict[date, int]
 
 
 @dataclass
@@ -87,12 +89,19 @@ async def run_billing(
         raise BillingPeriodNotOver(
             month=month.strftime("%m.%Y"), first=month_end(month) + timedelta(days=1)
         )
-    tariffs = await _tariffs()
+    tariff_rows = await Tariff.all().order_by("valid_from")
+    tariffs = [
+        TariffRates(
+            r.valid_from, r.valid_to, r.water_price, r.sewage_price, r.subscription_fee, r.vat_rate
+        )
+        for r in tariff_rows
+    ]
+    issue = Issue(clock, payment_term_days, {r.valid_from: r.id for r in tariff_rows})
     run = BillingRun(month)
     ids = await Account.all().order_by("id").values_list("id", flat=True)
     for start in range(0, len(ids), CHUNK):
         chunk = list(ids[start : start + CHUNK])
-        await _bill_chunk(chunk, month, tariffs, Issue(clock, payment_term_days), run)
+        await _bill_chunk(chunk, month, tariffs, issue, run)
         if progress is not None:
             progress(len(chunk))
     run.accounts = len(ids)
@@ -111,16 +120,6 @@ async def run_billing(
         )
     log.info("billing run %s: %s invoices, %s corrections", month, run.invoices, run.corrections)
     return run
-
-
-async def _tariffs() -> list[TariffRates]:
-    rows = await Tariff.all().order_by("valid_from")
-    return [
-        TariffRates(
-            r.valid_from, r.valid_to, r.water_price, r.sewage_price, r.subscription_fee, r.vat_rate
-        )
-        for r in rows
-    ]
 
 
 async def _bill_chunk(
@@ -265,7 +264,7 @@ async def _write_document(
             vat=line.vat,
             gross=line.gross,
             estimated=line.estimated,
-            tariff_id=None,
+            tariff_id=issue.tariff_ids.get(line.tariff_valid_from),
         )
         for position, line in enumerate(document.lines, start=1)
     )

@@ -1,57 +1,57 @@
-"""The demo data behind `ebok demo` and `ebok serve --demo`: writing the plan.
+"""The demo data behind `ebok demo` and `ebok serve --demo`: the plan, played through.
 
-`models.services.demo_plan` decides every row from the demo's today and a fixed
-seed; this module checks the database is empty and writes the plan in one
-transaction (the two argon2 hashes are made before it, outside).
+`models.services.demo_plan` decides what the demo's people do from the demo's today
+and a fixed seed; this module checks the database is empty and plays the plan in one
+transaction through the real services: the static rows (tariffs, users, accounts,
+meters, announcements), then month by month the readings and the billing run
+(models/services/billing.py), then every payment (models/services/payments.py). The
+two argon2 hashes are made before, outside it.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any
 
 from tortoise.transactions import in_transaction
 
 from models.clock import Clock
-from models.enums import (
-    ConsentKind,
-    PaymentMethod,
-    PaymentStatus,
-    Role,
-    Service,
-)
+from models.enums import ConsentKind, InvoiceKind, PaymentMethod, Role, Service
 from models.orm import (
     Account,
     Announcement,
     Consent,
     Contract,
     Invoice,
-    InvoiceLine,
     Meter,
-    Payment,
-    PaymentAllocation,
     Premises,
     Reading,
     Tariff,
     User,
 )
-from models.rules.billing import invoice_totals
+from models.rules.money import to_grosz
+from models.rules.reading_window import month_end
 from models.rules.tariff import TariffRates
 from models.rules.transfer import transfer_title
 from models.services import demo_data as data
 from models.services import passwords
+from models.services.billing import run_billing
 from models.services.demo_plan import (
-    BILLING_RUN,
     CONTRACT_SIGNED_TIME,
     AccountPlan,
     AnnouncementPlan,
-    InvoicePlan,
+    DemoPlan,
+    DocumentRef,
+    PaymentPlan,
     ReadingPlan,
     UserPlan,
     build_demo_plan,
     warsaw_moment,
 )
-from models.services.figures import check_figures
+from models.services.payments import Receipt, book_payment
 from models.settings import UtilitySettings
 
 __all__ = ["seed_demo", "stored_registration_invoice_number"]
@@ -75,20 +75,109 @@ async def seed_demo(clock: Clock, utility: UtilitySettings) -> bool:
     async with in_transaction():
         if await _has_customers_or_users():
             return False
-        tariffs = await _write_tariffs(plan.tariffs)
+        await _write_tariffs(plan.tariffs)
         users = await _write_users(plan.users, utility, password_hashes)
-        for account_plan in plan.accounts:
-            await _write_account(account_plan, utility, tariffs, users)
+        meters = {
+            account_plan.customer.number: await _write_account(account_plan, utility, users)
+            for account_plan in plan.accounts
+        }
         await _write_announcements(plan.announcements, users[data.STAFF_USER.login])
-        # The plan writes invoices and payments as rows; their stored figures follow.
-        await check_figures(repair=True)
+        await _play_billing(plan, meters, users, utility)
+        await _play_payments(plan)
     return True
 
 
-async def _write_tariffs(plans: Sequence[TariffRates]) -> dict[date, Tariff]:
-    stored = {}
+async def _play_billing(
+    plan: DemoPlan, meters: dict[str, Meter], users: dict[str, User], utility: UtilitySettings
+) -> None:
+    """Month by month: the readings sent by the end of the month, then its run."""
+    pending = sorted(
+        ((reading, plan_.customer.number) for plan_ in plan.accounts for reading in plan_.readings),
+        key=lambda item: item[0].read_on,
+    )
+    for run in plan.billing_runs:
+        until = month_end(run.period)
+        while pending and pending[0][0].read_on <= until:
+            reading, number = pending.pop(0)
+            await _write_reading(meters[number], reading, _account_user(number, users))
+        clock = Clock(run.run_at, frozen=True)
+        await run_billing(run.period, clock, payment_term_days=utility.payment_term_days)
+    for reading, number in pending:
+        await _write_reading(meters[number], reading, _account_user(number, users))
+
+
+async def _play_payments(plan: DemoPlan) -> None:
+    """Every payment in time order, paying the documents it was meant for."""
+    documents = await _documents()
+    booked = []
+    for account_plan in plan.accounts:
+        for payment in account_plan.payments:
+            booked.append(_receipt_parts(account_plan, payment, documents, plan.today))
+    booked.sort(key=lambda item: item[0])
+    per_day: dict[date, int] = defaultdict(int)
+    for received_at, receipt_parts in booked:
+        booked_on = received_at.date()
+        per_day[booked_on] += 1
+        prefix = "ONLINE" if receipt_parts["method"] is PaymentMethod.ONLINE else "MT940"
+        reference = f"{prefix}-{booked_on:%Y%m%d}-{per_day[booked_on]:06d}"
+        await book_payment(Receipt(reference=reference, received_at=received_at, **receipt_parts))
+
+
+async def _documents() -> dict[tuple[str, InvoiceKind, date], Invoice]:
+    """Every issued document by (account number, kind, period end)."""
+    found = {}
+    for invoice in await Invoice.all().select_related("account"):
+        found[(invoice.account.number, invoice.kind, invoice.period_to)] = invoice
+    return found
+
+
+def _document(ref: DocumentRef, documents: dict[tuple[str, InvoiceKind, date], Invoice]) -> Invoice:
+    invoice = documents.get((ref.account_number, ref.kind, ref.period_to))
+    _require(invoice is not None, f"the billing run issued no {ref}")
+    assert invoice is not None
+    return invoice
+
+
+def _require(condition: bool, what: str) -> None:
+    """The demo promises these facts; a plan the engine does not bear out is a bug."""
+    if not condition:
+        raise RuntimeError(f"demo broken: {what}")
+
+
+def _receipt_parts(
+    account_plan: AccountPlan,
+    payment: PaymentPlan,
+    documents: dict[tuple[str, InvoiceKind, date], Invoice],
+    today: date,
+) -> tuple[datetime, dict[str, Any]]:
+    """When the payment is made, and the rest of its receipt."""
+    customer = account_plan.customer
+    pays = [_document(ref, documents) for ref in payment.pays]
+    gross = sum((invoice.gross for invoice in pays), Decimal("0.00"))
+    amount = {0: gross, 1: to_grosz(gross / 2), 2: gross - to_grosz(gross / 2)}[payment.instalment]
+    due = min(invoice.due_date for invoice in pays)
+    booked_on = due - timedelta(days=payment.days_before_due)
+    _require(
+        max(i.issued_on for i in pays) <= booked_on < today,
+        "a payment falls outside its invoices' life",
+    )
+    received_at = warsaw_moment(booked_on, time(payment.hour, payment.minute))
+    by_transfer = payment.method is PaymentMethod.BANK_TRANSFER
+    return received_at, {
+        "account_id": pays[0].account_id,
+        "amount": amount,
+        "method": payment.method,
+        "booked_on": booked_on,
+        "title": transfer_title(customer.number, ", ".join(i.number for i in pays)),
+        "payer_name": customer.holder_name,
+        "payer_account": customer.payer_account if by_transfer else None,
+        "chosen_invoice_ids": [i.id for i in pays],
+    }
+
+
+async def _write_tariffs(plans: Sequence[TariffRates]) -> None:
     for rates in plans:
-        stored[rates.valid_from] = await Tariff.create(
+        await Tariff.create(
             valid_from=rates.valid_from,
             valid_to=rates.valid_to,
             water_price=rates.water_price,
@@ -96,7 +185,6 @@ async def _write_tariffs(plans: Sequence[TariffRates]) -> dict[date, Tariff]:
             subscription_fee=rates.subscription_fee,
             vat_rate=rates.vat_rate,
         )
-    return stored
 
 
 async def _write_users(
@@ -131,8 +219,7 @@ async def _write_users(
     return stored
 
 
-def _account_user(plan: AccountPlan, users: dict[str, User]) -> User | None:
-    number = plan.customer.number
+def _account_user(number: str, users: dict[str, User]) -> User | None:
     for demo_user in (data.JAN_USER, data.LIPOWA_USER):
         if demo_user.account_number == number:
             return users[demo_user.login]
@@ -140,8 +227,8 @@ def _account_user(plan: AccountPlan, users: dict[str, User]) -> User | None:
 
 
 async def _write_account(
-    plan: AccountPlan, utility: UtilitySettings, tariffs: dict[date, Tariff], users: dict[str, User]
-) -> None:
+    plan: AccountPlan, utility: UtilitySettings, users: dict[str, User]
+) -> Meter:
     customer = plan.customer
     address = {
         "street": customer.street,
@@ -170,121 +257,28 @@ async def _write_account(
         valid_from=plan.meter_installed_on,
         services=",".join(s.value for s in Service),
     )
-    meter = await Meter.create(
+    user = _account_user(customer.number, users)
+    if user is not None:
+        await user.accounts.add(account)
+    return await Meter.create(
         contract=contract,
         serial_number=plan.meter_serial,
         is_main=customer.meter_is_main,
         installed_on=plan.meter_installed_on,
         digits=customer.meter_digits,
     )
-    user = _account_user(plan, users)
-    if user is not None:
-        await user.accounts.add(account)
-    readings = await _write_readings(meter, plan.readings, user)
-    invoices = await _write_invoices(account, plan.invoices, readings, tariffs)
-    await _write_payments(account, plan, invoices)
 
 
-async def _write_readings(
-    meter: Meter, plans: Sequence[ReadingPlan], user: User | None
-) -> dict[ReadingPlan, Reading]:
-    await Reading.bulk_create(
-        [
-            Reading(
-                meter=meter,
-                value=plan.value,
-                read_on=plan.read_on,
-                source=plan.source,
-                submitted_at=plan.submitted_at,
-                submitted_by=user if plan.by_user else None,
-                customer_month=plan.customer_month,
-            )
-            for plan in plans
-        ]
+async def _write_reading(meter: Meter, plan: ReadingPlan, user: User | None) -> None:
+    await Reading.create(
+        meter=meter,
+        value=plan.value,
+        read_on=plan.read_on,
+        source=plan.source,
+        submitted_at=plan.submitted_at,
+        submitted_by=user if plan.by_user else None,
+        customer_month=plan.customer_month,
     )
-    by_day = {reading.read_on: reading for reading in await Reading.filter(meter=meter)}
-    return {plan: by_day[plan.read_on] for plan in plans}
-
-
-async def _write_invoices(
-    account: Account,
-    plans: Sequence[InvoicePlan],
-    readings: dict[ReadingPlan, Reading],
-    tariffs: dict[date, Tariff],
-) -> dict[InvoicePlan, Invoice]:
-    stored: dict[InvoicePlan, Invoice] = {}
-    lines = []
-    for plan in plans:
-        totals = invoice_totals(plan.lines)
-        invoice = await Invoice.create(
-            account=account,
-            number=plan.number,
-            kind=plan.kind,
-            issued_on=plan.issued_on,
-            period_from=plan.period_from,
-            period_to=plan.period_to,
-            due_date=plan.due_date,
-            net=totals.net,
-            vat=totals.vat,
-            gross=totals.gross,
-            corrects=stored[plan.corrects] if plan.corrects is not None else None,
-            created_at=warsaw_moment(plan.issued_on, BILLING_RUN),
-        )
-        stored[plan] = invoice
-        await invoice.readings.add(*(readings[r] for r in plan.readings))
-        lines += [
-            InvoiceLine(
-                invoice=invoice,
-                position=position,
-                service=Service(line.service),
-                description=line.description,
-                quantity=line.quantity,
-                unit=line.unit,
-                unit_price=line.unit_price,
-                net=line.net,
-                vat_rate=line.vat_rate,
-                vat=line.vat,
-                gross=line.gross,
-                estimated=line.estimated,
-                tariff=tariffs[line.tariff_valid_from],
-            )
-            for position, line in enumerate(plan.lines, start=1)
-        ]
-    await InvoiceLine.bulk_create(lines)
-    return stored
-
-
-def _payment_title(customer_number: str, pays: Sequence[InvoicePlan]) -> str:
-    return transfer_title(customer_number, ", ".join(inv.number for inv in pays))
-
-
-async def _write_payments(
-    account: Account, plan: AccountPlan, invoices: dict[InvoicePlan, Invoice]
-) -> None:
-    customer = plan.customer
-    allocations = []
-    for payment_plan in plan.payments:
-        by_transfer = payment_plan.method is PaymentMethod.BANK_TRANSFER
-        payment = await Payment.create(
-            account=account,
-            amount=payment_plan.amount,
-            method=payment_plan.method,
-            status=PaymentStatus.COMPLETED,
-            created_at=payment_plan.created_at,
-            booked_on=payment_plan.booked_on,
-            reference=payment_plan.reference,
-            title=_payment_title(customer.number, payment_plan.pays),
-            payer_name=customer.holder_name,
-            payer_account=customer.payer_account if by_transfer else None,
-        )
-        if not by_transfer:
-            # Paid online: the customer picked the invoices when starting the payment.
-            await payment.chosen_invoices.add(*(invoices[inv] for inv in payment_plan.pays))
-        allocations += [
-            PaymentAllocation(payment=payment, invoice=invoices[inv], amount=amount)
-            for inv, amount in payment_plan.allocations
-        ]
-    await PaymentAllocation.bulk_create(allocations)
 
 
 async def _write_announcements(plans: Sequence[AnnouncementPlan], author: User) -> None:

@@ -7,14 +7,18 @@ both contrast modes, reflows at 320 CSS px and prints without its controls.
 
 from __future__ import annotations
 
+import json
 import re
+import urllib.request
 from collections.abc import Awaitable, Callable
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.async_api import Page, expect
 
+from models.rules.money import format_decimal_pl
 from tests.browser.conftest import ConsoleErrors, format_violations
 
 pytestmark = pytest.mark.browser
@@ -23,7 +27,40 @@ Axe = Callable[[Page], Awaitable[list[dict[str, Any]]]]
 Check = Callable[[Page], Awaitable[int]]
 Preferences = Callable[..., Awaitable[None]]
 
-INVOICE = "FV/2026/09/000002"  # the overdue one: every section of the page is shown
+INVOICE = "FV/2026/09/000001"  # the overdue one: every section of the page is shown
+FIGURES = """mutation { issueToken(input: {login: "jan.kowalski", password: "Woda-Demo-2026!"})
+  { token } }"""
+ACCOUNT = (
+    '{ account(number: "100001") { balance { amount } '
+    'opening: balanceOn(day: "2026-05-04") { amount } '
+    'invoice(number: "' + INVOICE + '") { gross { amount } } } }'
+)
+
+
+def _graphql(base_url: str, query: str, token: str | None = None) -> dict[str, Any]:
+    headers = {"content-type": "application/json"}
+    if token:
+        headers["authorization"] = f"Bearer {token}"
+    body = json.dumps({"query": query}).encode()
+    request = urllib.request.Request(base_url + "/graphql", body, headers)
+    with urllib.request.urlopen(request, timeout=20) as response:
+        return dict(json.load(response)["data"])
+
+
+@pytest.fixture(scope="module")
+def figures(live_server: str) -> dict[str, str]:
+    """What the API says of the demo household, in the pages' Polish format."""
+    token = _graphql(live_server, FIGURES)["issueToken"]["token"]
+    account = _graphql(live_server, ACCOUNT, token)["account"]
+
+    def pln(money: dict[str, str]) -> str:
+        return format_decimal_pl(Decimal(money["amount"]), 2)
+
+    return {
+        "gross": pln(account["invoice"]["gross"]),
+        "balance": pln(account["balance"]),
+        "opening": pln(account["opening"]),
+    }
 
 
 async def _sign_in(page: Page, console_errors: ConsoleErrors) -> None:
@@ -60,6 +97,7 @@ async def test_a_customer_walks_invoices_payments_and_the_ledger(
     axe_violations: Axe,
     viewport_320: Check,
     set_preferences: Preferences,
+    figures: dict[str, str],
 ) -> None:
     page = page_both
     await _sign_in(page, console_errors)
@@ -110,7 +148,7 @@ async def test_a_customer_walks_invoices_payments_and_the_ledger(
     # One invoice.
     await page.get_by_role("link", name=INVOICE).click()
     await expect(page.locator("h1")).to_contain_text(INVOICE)
-    await expect(page.locator("table.invoice-lines tfoot")).to_contain_text("338,88")
+    await expect(page.locator("table.invoice-lines tfoot")).to_contain_text(figures["gross"])
     await expect(page.locator("#przelew-tytul")).to_have_text(
         f"Nr klienta 100001, faktura {INVOICE}"
     )
@@ -139,14 +177,14 @@ async def test_a_customer_walks_invoices_payments_and_the_ledger(
         page.get_by_role("navigation", name="Menu główne").get_by_role("link", name="Saldo").click()
     )
     await expect(page.locator("h1")).to_have_text("Saldo i rozrachunki")
-    await expect(page.locator("tr.ledger__closing")).to_contain_text("647,98")
+    await expect(page.locator("tr.ledger__closing")).to_contain_text(figures["balance"])
     await page.get_by_label("Od dnia").fill("2026-05-05")
     await page.get_by_label("Do dnia").fill("2026-07-31")
     await page.get_by_role("button", name="Pokaż zestawienie").click()
     await expect(page.locator("table.ledger caption")).to_have_text(
         "Operacje od 05.05.2026 do 31.07.2026"
     )
-    await expect(page.locator("tr.ledger__opening")).to_contain_text("264,42")
+    await expect(page.locator("tr.ledger__opening")).to_contain_text(figures["opening"])
     await expect(page).to_have_url(re.compile(r"od=2026-05-05"))
     await _check_page(page, axe_violations, viewport_320, set_preferences)
 

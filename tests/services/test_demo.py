@@ -34,8 +34,8 @@ from models.rules.money import ZERO
 from models.rules.reading_window import add_months, month_end, month_start
 from models.services import demo, passwords
 from models.services import demo_data as data
-from models.services.demo import seed_demo
-from models.services.demo_plan import build_demo_plan, demo_registration_invoice_number
+from models.services.demo import seed_demo, stored_registration_invoice_number
+from models.services.demo_plan import MISSED_MONTHS, build_demo_plan
 from models.settings import UtilitySettings
 from tests.conftest import TEST_NOW, _empty_all_tables
 
@@ -110,20 +110,24 @@ async def test_a_failure_midway_leaves_the_database_empty(
 # --- 100001: readings, invoices, payments ----------------------------------------------------
 
 
-async def test_household_has_a_reading_in_each_of_24_months_and_none_this_month(
+async def test_household_has_a_reading_in_each_month_but_a_missed_period_which_is_estimated(
     db: str, clock: Clock
 ) -> None:
     await _seed(clock)
     today = clock.today()
     readings = await _main_meter_readings(HOUSEHOLD)
     first_month = add_months(month_start(today), -HISTORY)
-    months = [month_start(r.read_on) for r in readings if r.read_on >= first_month]
-    assert months == [add_months(first_month, i) for i in range(HISTORY)]
+    actual = [r for r in readings if r.source is not ReadingSource.ESTIMATED]
+    months = [month_start(r.read_on) for r in actual if r.read_on >= first_month]
+    missed = [add_months(first_month, m) for m in MISSED_MONTHS]
+    assert months == [add_months(first_month, i) for i in range(HISTORY) if i not in MISSED_MONTHS]
     assert all(r.read_on < month_start(today) for r in readings)
     # the opening reading, so the first month has a consumption too
     assert readings[0].read_on == first_month - timedelta(days=1)
     sources = [r.source for r in readings]
-    assert sources.count(ReadingSource.ESTIMATED) == 1
+    # The billing run estimated the missed period on its last day.
+    (estimate,) = [r for r in readings if r.source is ReadingSource.ESTIMATED]
+    assert estimate.read_on == month_end(missed[-1])
     assert sources.count(ReadingSource.COLLECTOR) >= 2
     assert sources.count(ReadingSource.CUSTOMER) > len(readings) / 2
     jan = await User.get(login=data.JAN_USER.login)
@@ -162,6 +166,8 @@ async def test_household_invoices_cover_the_history_bimonthly(db: str, clock: Cl
     invoices = await Invoice.filter(account__number=HOUSEHOLD, kind=InvoiceKind.INVOICE).order_by(
         "period_from"
     )
+    # Issued by the billing run, numbered per month of issue without gaps.
+    assert all(i.billing_key == f"{i.account_id}:{i.period_to.isoformat()}" for i in invoices)
     assert [(i.period_from, i.period_to) for i in invoices] == [
         (add_months(first_month, m), month_end(add_months(first_month, m + 1)))
         for m in range(0, HISTORY, 2)
@@ -347,8 +353,8 @@ async def test_registration_invoice_belongs_to_the_account_without_a_user(
     db: str, clock: Clock
 ) -> None:
     await _seed(clock)
-    number = demo_registration_invoice_number(clock)
-    assert number == "FV/2025/01/000003"
+    number = await stored_registration_invoice_number()
+    assert number == "FV/2025/01/000002", "the number the README gives"
     invoice = await Invoice.get(number=number).prefetch_related("account")
     assert invoice.account.number == NO_USER
     assert await invoice.account.users.all().count() == 0
@@ -464,30 +470,11 @@ def test_the_plan_keeps_its_promises_on_any_date(today: date) -> None:
     plan = build_demo_plan(today, UTILITY)
     start_of_today = datetime.combine(today, datetime.min.time(), tzinfo=WARSAW)
     first_month = add_months(month_start(today), -HISTORY)
-    numbers = [inv.number for a in plan.accounts for inv in a.invoices]
-    assert len(numbers) == len(set(numbers))
     for account in plan.accounts:
+        missed = MISSED_MONTHS if account.customer.number == HOUSEHOLD else ()
         months = [month_start(r.read_on) for r in account.readings[1:]]
-        assert months == [add_months(first_month, i) for i in range(HISTORY)]
+        assert months == [add_months(first_month, i) for i in range(HISTORY) if i not in missed]
         assert all(r.submitted_at < start_of_today for r in account.readings)
-        assert all(inv.issued_on < today for inv in account.invoices)
-        assert all(p.booked_on < today and p.created_at < start_of_today for p in account.payments)
-        paid: dict[int, Decimal] = defaultdict(lambda: ZERO)
-        for payment in account.payments:
-            assert sum((amount for _, amount in payment.allocations), ZERO) == payment.amount
-            for invoice, amount in payment.allocations:
-                paid[id(invoice)] += amount
-        statuses = [
-            invoice_status(inv.gross, paid[id(inv)], inv.due_date, today)
-            for inv in account.invoices
-        ]
-        if account.customer.number == HOUSEHOLD:
-            assert sorted(statuses) == sorted([UNPAID, OVERDUE] + [PAID] * (len(statuses) - 2))
-            assert statuses[-1] == UNPAID
-            sources = [r.source for r in account.readings]
-            assert sources.count(ReadingSource.ESTIMATED) == 1
-        else:
-            assert statuses == [PAID] * (len(statuses) - 1) + [UNPAID]
         if account.customer.number == COMMUNITY:
             points = [MeterReadingPoint(r.read_on, r.value, False) for r in account.readings]
             months_used = monthly_consumption(
@@ -496,19 +483,41 @@ def test_the_plan_keeps_its_promises_on_any_date(today: date) -> None:
             low, high = COMMUNITY_MONTHLY_M3
             assert all(low <= m.volume <= high for m in months_used)
             assert any(b.value < a.value for a, b in pairwise(account.readings))
+    runs = plan.billing_runs
+    assert [r.period for r in runs] == [add_months(first_month, i) for i in range(HISTORY)]
+    days = [r.run_at.astimezone(WARSAW).date() for r in runs]
+    assert all(month_end(r.period) < day < today for r, day in zip(runs[:-1], days, strict=False))
+    assert month_end(runs[-1].period) < days[-1] <= today
+    assert runs[-1].run_at.astimezone(WARSAW).date() >= today - timedelta(days=3)
     assert all(a.published_at < start_of_today for a in plan.announcements)
     assert all(u.created_at < start_of_today for u in plan.users)
+
+
+@pytest.mark.parametrize("today", [date(2027, 1, 1), date(2028, 2, 29), date(2027, 7, 31)], ids=str)
+async def test_the_engine_keeps_the_demos_promises_on_other_dates(db: str, today: date) -> None:
+    clock = Clock(datetime.combine(today, datetime.min.time(), WARSAW).replace(hour=9), frozen=True)
+    await _seed(clock)
+    statuses = await _statuses(HOUSEHOLD, today)
+    regular = await Invoice.filter(account__number=HOUSEHOLD, kind=InvoiceKind.INVOICE).order_by(
+        "period_to"
+    )
+    assert [statuses[i.number] for i in regular[-2:]] == [OVERDUE, UNPAID]
+    assert await Invoice.filter(account__number=HOUSEHOLD, kind=InvoiceKind.CORRECTION).count() == 1
+    for number in (NO_USER, COMMUNITY):
+        values = list((await _statuses(number, today)).values())
+        assert sorted(values) == sorted([PAID] * (len(values) - 1) + [UNPAID])
 
 
 def test_the_plan_depends_on_the_date_only() -> None:
     first = build_demo_plan(date(2026, 11, 21), UTILITY)
     again = build_demo_plan(date(2026, 11, 21), UTILITY)
-    assert [i.number for a in first.accounts for i in a.invoices] == [
-        i.number for a in again.accounts for i in a.invoices
-    ]
     assert [r.value for a in first.accounts for r in a.readings] == [
         r.value for a in again.accounts for r in a.readings
     ]
+    assert [p for a in first.accounts for p in a.payments] == [
+        p for a in again.accounts for p in a.payments
+    ]
+    assert first.billing_runs == again.billing_runs
 
 
 def test_demo_identities_pass_their_check_digits() -> None:

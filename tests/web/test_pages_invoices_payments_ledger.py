@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -30,7 +31,7 @@ query ($n: String!) {
   account(number: $n) {
     paymentAccountNumber
     balance { amount }
-    invoices(first: 100) { edges { node { number status } } }
+    invoices(first: 100) { edges { node { number status issuedOn amountDue { amount } } } }
     payments(first: 100) { edges { node { reference allocations { invoice { number } } } } }
     ledger { date debit { amount } credit { amount } balanceAfter { amount } }
   }
@@ -156,7 +157,7 @@ async def test_the_list_shows_the_customers_invoices_with_one_overdue(
     # Status in words; exactly one invoice is overdue, and the list says so in text.
     assert page.count(">Po terminie</strong>") == 1
     assert page.count(">Nieopłacona</strong>") == 1
-    overdue_row = page[page.index("FV/2026/09/000002</a>") :].split("</tr>")[0]
+    overdue_row = page[page.index("FV/2026/09/000001</a>") :].split("</tr>")[0]
     assert "Po terminie" in overdue_row
     assert "<caption>" in page and 'scope="col"' in page
 
@@ -165,7 +166,7 @@ async def test_the_status_filter_keeps_only_the_chosen_invoices(
     signed_in: httpx.AsyncClient, jan: dict[str, Any]
 ) -> None:
     overdue = await signed_in.get("/faktury", params={"status": "po-terminie"})
-    assert _invoice_numbers(overdue.text) == ["FV/2026/09/000002"]
+    assert _invoice_numbers(overdue.text) == ["FV/2026/09/000001"]
     assert 'value="po-terminie" selected' in overdue.text
 
     paid = await signed_in.get("/faktury", params={"status": "zaplacone"})
@@ -182,7 +183,7 @@ async def test_the_date_filter_keeps_invoices_issued_in_the_range(
 ) -> None:
     response = await signed_in.get("/faktury", params={"od": "01.05.2026", "do": "2026-07-31"})
     assert response.status_code == 200
-    assert _invoice_numbers(response.text) == ["FV/2026/07/000001", "FV/2026/05/000002"]
+    assert _invoice_numbers(response.text) == ["FV/2026/07/000001", "FV/2026/05/000001"]
     assert 'value="01.05.2026"' in response.text  # shown back as typed
 
 
@@ -256,7 +257,7 @@ async def test_an_htmx_filter_request_gets_the_listing_fragment(
     assert "<html" not in response.text and "<footer" not in response.text
     assert response.text.lstrip().startswith("<title>Faktury")
     assert 'id="faktury"' in response.text
-    assert _invoice_numbers(response.text) == ["FV/2026/09/000002"]
+    assert _invoice_numbers(response.text) == ["FV/2026/09/000001"]
 
     refused = await signed_in.get("/faktury?od=xx", headers={"HX-Request": "true"})
     assert refused.status_code == 422
@@ -290,7 +291,11 @@ async def test_an_unpaid_invoice_gives_the_transfer_details(
     iban = format_iban(jan["paymentAccountNumber"])
     assert iban.startswith("PL87 1090 1014") and iban in page
     assert "Miejskie Wodociągi i Kanalizacja" in page
-    assert "309,10\xa0zł" in page and ">Nieopłacona</strong>" in page
+    newest = next(
+        e["node"] for e in jan["invoices"]["edges"] if e["node"]["number"] == "FV/2026/11/000001"
+    )
+    due = format_pln(Decimal(newest["amountDue"]["amount"]))
+    assert due in page and ">Nieopłacona</strong>" in page
     assert 'href="/faktury/FV/2026/11/000001.pdf"' in page
     assert 'href="/faktury/FV/2026/11/000001.xml"' in page
 
@@ -298,7 +303,7 @@ async def test_an_unpaid_invoice_gives_the_transfer_details(
 async def test_an_estimated_invoice_says_so_and_links_its_correction(
     signed_in: httpx.AsyncClient,
 ) -> None:
-    page = (await signed_in.get("/faktury/FV/2025/09/000003")).text
+    page = (await signed_in.get("/faktury/FV/2025/09/000001")).text
     assert page.count(">szacunkowe</span>") == 2  # water and sewage, not the fee
     assert "odczyt szacunkowy" in page
     assert "Część zużycia jest szacunkowa" in page
@@ -307,7 +312,7 @@ async def test_an_estimated_invoice_says_so_and_links_its_correction(
     correction = (await signed_in.get("/faktury/KOR/2025/11/000001")).text
     assert "Faktura korygująca" in correction
     assert "Koryguje fakturę" in correction
-    assert '<a href="/faktury/FV/2025/09/000003">' in correction
+    assert '<a href="/faktury/FV/2025/09/000001">' in correction
 
 
 async def test_someone_elses_invoice_is_not_found(signed_in: httpx.AsyncClient, api: Api) -> None:
@@ -340,11 +345,12 @@ async def test_payments_show_how_to_pay_and_what_is_due(
     page = (await signed_in.get("/platnosci")).text
     assert format_iban(jan["paymentAccountNumber"]) in page
     assert "Nr klienta 100001" in page
-    assert "647,98\xa0zł" in page  # the balance, as the API gives it
+    balance = format_pln(Decimal(jan["balance"]["amount"]))
+    assert balance in page  # the balance, as the API gives it
     due = page[page.index('due-invoices"') : page.index("Historia wpłat")]
-    assert "FV/2026/09/000002" in due and "FV/2026/11/000001" in due
-    assert due.index("FV/2026/09/000002") < due.index("FV/2026/11/000001"), "due first on top"
-    assert "Nr klienta 100001, faktura FV/2026/09/000002" in due
+    assert "FV/2026/09/000001" in due and "FV/2026/11/000001" in due
+    assert due.index("FV/2026/09/000001") < due.index("FV/2026/11/000001"), "due first on top"
+    assert "Nr klienta 100001, faktura FV/2026/09/000001" in due
 
 
 async def test_payment_history_lists_every_payment_with_what_it_paid(
@@ -389,17 +395,25 @@ async def test_the_ledger_ends_at_the_account_balance(
 async def test_a_mid_range_ledger_opens_with_the_balance_carried_over(
     signed_in: httpx.AsyncClient, jan: dict[str, Any]
 ) -> None:
-    page = (await signed_in.get("/saldo", params={"od": "2026-05-05", "do": "2026-07-31"})).text
-    before = [e for e in jan["ledger"] if e["date"] < "2026-05-05"]
+    # From the day after an invoice was issued: it is owed when the range opens.
+    issued = next(
+        e["node"]["issuedOn"] for e in jan["invoices"]["edges"]
+        if e["node"]["number"] == "FV/2026/05/000001"
+    )  # fmt: skip
+    start = (date.fromisoformat(issued) + timedelta(days=1)).isoformat()
+    page = (await signed_in.get("/saldo", params={"od": start, "do": "2026-07-31"})).text
+    before = [e for e in jan["ledger"] if e["date"] < start]
     expected = Decimal(before[-1]["balanceAfter"]["amount"])
     assert expected != 0, "the window must start with something owed to test this"
+    day_before = date.fromisoformat(issued).strftime("%d.%m.%Y")
     opening = re.search(
-        r'<tr class="ledger__opening">\s*<th[^>]*>Saldo na dzień 04.05.2026[^<]*</th>\s*'
-        r'<td class="num ledger__balance">([^<]+)</td>',
+        r'<tr class="ledger__opening">\s*<th[^>]*>Saldo na dzień '
+        + re.escape(day_before)
+        + r'[^<]*</th>\s*<td class="num ledger__balance">([^<]+)</td>',
         page,
     )
     assert opening and _amount(opening.group(1)) == expected
-    inside = [e for e in jan["ledger"] if "2026-05-05" <= e["date"] <= "2026-07-31"]
+    inside = [e for e in jan["ledger"] if start <= e["date"] <= "2026-07-31"]
     assert page.count('<td class="num ledger__balance">') == len(inside) + 2
     assert "Wpłata" in page and "Faktura" in page and "Obciążenie" in page
 
