@@ -82,6 +82,9 @@ def _recipient(to_address: str) -> Address:
     local, at, domain = to_address.partition("@")
     if not at or not local or not domain or "@" in domain:
         raise ValueError("the recipient is not an e-mail address")
+    # RFC 5321's limits (a 64-octet local part, 254 in all, as the outbox column holds).
+    if len(local) > 64 or len(to_address) > 254:
+        raise ValueError("the recipient address is too long")
     return Address(username=local, domain=domain)
 
 
