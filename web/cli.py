@@ -65,6 +65,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     # Each uvicorn process reads this in its lifespan and runs one worker beside the app.
     os.environ[WORKER_VARIABLE] = "0" if args.no_worker else "1"
+    if not args.no_worker:
+        _check_mail_settings(load_settings())
     if args.demo:
         settings = _demo_settings()
         seeded = asyncio.run(_seed_demo(settings))
@@ -90,6 +92,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
         **proxy_options(settings),
     )
     return 0
+
+
+def _check_mail_settings(settings: Settings) -> None:
+    """A malformed EBOK_SMTP_URL or EBOK_MAIL_FROM stops `serve` here, with a clear word,
+    rather than in every uvicorn process."""
+    from models.services.mail_transport import envelope_sender, transport_from_settings
+
+    transport_from_settings(settings)
+    envelope_sender(settings.mail_from)
 
 
 def proxy_options(settings: Settings) -> dict[str, Any]:

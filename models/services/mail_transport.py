@@ -93,7 +93,7 @@ class SmtpTransport:
         return cls(
             host=parts.hostname,
             port=port or (465 if implicit_tls else 25),
-            sender=_envelope_sender(sender),
+            sender=envelope_sender(sender),
             implicit_tls=implicit_tls,
             username=unquote(parts.username) if parts.username else None,
             password=unquote(parts.password) if parts.password else None,
@@ -148,7 +148,8 @@ class SmtpTransport:
             return self.host == "localhost"
 
 
-def _envelope_sender(sender: str) -> str:
+def envelope_sender(sender: str) -> str:
+    """The bare address of EBOK_MAIL_FROM ("Name <addr>" or "addr"), for MAIL FROM."""
     _, address = parseaddr(sender)
     if "@" not in address:
         raise ConfigurationError(f"EBOK_MAIL_FROM is not an e-mail address: {sender!r}")

@@ -24,7 +24,7 @@ from models.clock import Clock
 from models.services import outbox_signal
 from models.services.jobs import JOBS, Job, JobContext
 from models.services.mail_delivery import BATCH_SIZE, DrainReport, Sender, deliver_due
-from models.services.mail_transport import Transport, transport_from_settings
+from models.services.mail_transport import Transport, envelope_sender, transport_from_settings
 from models.settings import Settings
 
 log = logging.getLogger("ebok.worker")
@@ -50,7 +50,10 @@ class Worker:
     ) -> None:
         self.settings = settings
         self.clock = clock
+        # Both refuse a malformed EBOK_SMTP_URL or EBOK_MAIL_FROM (ConfigurationError)
+        # now, rather than failing every message later.
         self.transport = transport or transport_from_settings(settings)
+        envelope_sender(settings.mail_from)
         self.sender = Sender(settings.mail_from, settings.utility.short_name)
         self.jobs = tuple(jobs)
         self.poll_interval = poll_interval
@@ -97,12 +100,13 @@ class Worker:
         outbox_signal.listen(nudged)
         try:
             while not stop.is_set():
+                # Cleared before looking: a nudge during the pass means another look.
+                nudged.clear()
                 try:
                     await self.drain(stop)
                 except Exception:
                     # The database away, a table missing: say so and look again later.
                     log.exception("the outbox could not be read; trying again shortly")
-                nudged.clear()
                 await _first_of(stop, nudged, seconds=self.poll_interval)
                 if nudged.is_set() and not stop.is_set():
                     await _first_of(stop, seconds=NUDGE_GRACE)

@@ -159,6 +159,16 @@ async def test_a_bad_smtp_url_or_address_is_refused_before_anything_runs(
         ["worker", "--once"], tmp_path, _environment(db, EBOK_SMTP_URL="http://mail.example.com")
     )
     assert bad_url.returncode == 2 and "EBOK_SMTP_URL" in bad_url.stderr
+    serve = await _ebok(
+        ["serve", "--port", str(free_port())],
+        tmp_path,
+        _environment(db, EBOK_SMTP_URL="smtp://mail.example:port"),
+    )
+    assert serve.returncode == 2 and "EBOK_SMTP_URL" in serve.stderr
+    bad_sender = await _ebok(
+        ["worker", "--once"], tmp_path, _environment(db, EBOK_MAIL_FROM="eBOK")
+    )
+    assert bad_sender.returncode == 2 and "EBOK_MAIL_FROM" in bad_sender.stderr
     bad_address = await _ebok(["mail-check", "nie adres"], tmp_path, _environment(db))
     assert bad_address.returncode == 2 and "not an e-mail address" in bad_address.stderr
 
