@@ -107,7 +107,7 @@ async def test_jobs_run_at_start_then_on_their_schedule_and_a_failing_one_harms_
     # Every job once at start (catching up), then each as often as it asked.
     assert runs[:3] == ["broken", "tick", "tick"]
     assert 2 <= runs.count("tick") - 1 <= 5  # "daily" ran only the once
-    assert runs.count("broken") >= 5
+    assert runs.count("broken") >= 3  # every 0.1 s, failing each time, never stopped
     assert any("job broken failed" in r.getMessage() for r in caplog.records)
 
 
