@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import uuid
 from collections.abc import AsyncIterator
@@ -19,6 +20,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from models.clock import Clock, clock_from_settings
 from models.services.allowances import Allowances
 from models.services.database import close_database, database_reachable, open_database
+from models.services.worker import Worker
 from models.settings import Settings, load_settings
 from schema import schema
 from web.graphql_app import GraphQLEndpoint
@@ -26,6 +28,10 @@ from web.graphql_app import GraphQLEndpoint
 log = logging.getLogger("ebok.web")
 STATIC_DIR = Path(__file__).parent / "static"
 DEMO_MODE_VARIABLE = "EBOK_SERVE_DEMO"
+# Set by `ebok serve` ("1" unless --no-worker) for its uvicorn processes.
+WORKER_VARIABLE = "EBOK_SERVE_WORKER"
+# How long shutdown waits for the in-process worker to finish the message at hand.
+WORKER_STOP_TIMEOUT = 30.0
 
 
 class RequestIdMiddleware:
@@ -69,10 +75,18 @@ def create_app(
     clock: Clock | None = None,
     *,
     manage_database: bool = True,
+    run_worker: bool = False,
 ) -> Starlette:
-    """The app. Tests pass their own settings and clock and open the database themselves."""
+    """The app. Tests pass their own settings and clock and open the database themselves.
+
+    With `run_worker` the lifespan also runs a worker (e-mail, scheduled jobs) in this
+    process, as `ebok serve` does unless --no-worker: one per uvicorn process, which is
+    safe because workers claim each message atomically.
+    """
     settings = settings or load_settings()
     clock = clock or clock_from_settings(settings.clock, env=settings.env, demo=False)
+    # Built here, so a malformed EBOK_SMTP_URL stops the start, not the first e-mail.
+    worker = Worker(settings, clock) if run_worker else None
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -80,9 +94,13 @@ def create_app(
         # connects (N workers migrating at once would race on the same tables).
         if manage_database:
             await open_database(settings.database_url)
+        stop_worker = asyncio.Event()
+        worker_task = asyncio.create_task(worker.run(stop_worker)) if worker else None
         try:
             yield
         finally:
+            if worker_task is not None:
+                await _stop_worker(worker_task, stop_worker)
             # What this worker charged but has not written yet would be lost with it.
             try:
                 await app.state.allowances.flush(clock.now())
@@ -124,6 +142,18 @@ def create_app(
     return app
 
 
+async def _stop_worker(task: asyncio.Task[None], stop: asyncio.Event) -> None:
+    """Let the worker finish the message at hand; past the timeout, cut it off (a message
+    cut off mid-send is sent again when its lease runs out)."""
+    stop.set()
+    try:
+        await asyncio.wait_for(task, timeout=WORKER_STOP_TIMEOUT)
+    except TimeoutError:
+        log.warning("the worker did not stop within %.0f s; stopped it", WORKER_STOP_TIMEOUT)
+    except Exception:
+        log.exception("the worker ended with an error")
+
+
 def app_from_environment() -> Starlette:
     """Factory for uvicorn workers: configuration from the environment alone."""
     import os
@@ -131,4 +161,4 @@ def app_from_environment() -> Starlette:
     settings = load_settings()
     demo = os.environ.get(DEMO_MODE_VARIABLE) == "1"
     clock = clock_from_settings(settings.clock, env=settings.env, demo=demo)
-    return create_app(settings, clock)
+    return create_app(settings, clock, run_worker=os.environ.get(WORKER_VARIABLE) == "1")

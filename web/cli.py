@@ -1,4 +1,4 @@
-"""The `ebok` command: serve, migrate, demo, schema, check, billing run."""
+"""The `ebok` command: serve, worker, migrate, demo, schema, check, billing run, mail-check."""
 
 from __future__ import annotations
 
@@ -6,12 +6,17 @@ import argparse
 import asyncio
 import logging
 import os
+import signal
 import sys
 from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from models.clock import Clock
 from models.settings import ConfigurationError, Settings, load_settings
+
+if TYPE_CHECKING:
+    from models.services.worker import Worker
 
 log = logging.getLogger("ebok")
 
@@ -57,8 +62,12 @@ async def _seed_demo(settings: Settings) -> bool:
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from web.app import DEMO_MODE_VARIABLE
+    from web.app import DEMO_MODE_VARIABLE, WORKER_VARIABLE
 
+    # Each uvicorn process reads this in its lifespan and runs one worker beside the app.
+    os.environ[WORKER_VARIABLE] = "0" if args.no_worker else "1"
+    if not args.no_worker:
+        _check_mail_settings(load_settings())
     if args.demo:
         settings = _demo_settings()
         seeded = asyncio.run(_seed_demo(settings))
@@ -86,6 +95,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check_mail_settings(settings: Settings) -> None:
+    """A malformed EBOK_SMTP_URL or EBOK_MAIL_FROM stops `serve` here, with a clear word,
+    rather than in every uvicorn process."""
+    from models.services.mail_transport import envelope_sender, transport_from_settings
+
+    transport_from_settings(settings)
+    envelope_sender(settings.mail_from)
+
+
 def proxy_options(settings: Settings) -> dict[str, Any]:
     """uvicorn believes X-Forwarded-For/-Proto (the client's address, https) only from
     EBOK_TRUSTED_PROXIES; without it, from nobody, so no client can claim another
@@ -93,6 +111,84 @@ def proxy_options(settings: Settings) -> dict[str, Any]:
     if not settings.trusted_proxies:
         return {"proxy_headers": False}
     return {"proxy_headers": True, "forwarded_allow_ips": list(settings.trusted_proxies)}
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    from models.clock import clock_from_settings
+
+    clock = clock_from_settings(settings.clock, env=settings.env, demo=False)
+    return asyncio.run(_work(settings, clock, once=args.once))
+
+
+async def _work(settings: Settings, clock: Clock, *, once: bool) -> int:
+    from models.services.database import close_database, open_database
+    from models.services.worker import Worker
+
+    worker = Worker(settings, clock)  # refuses a malformed EBOK_SMTP_URL before connecting
+    await open_database(settings.database_url)
+    try:
+        if once:
+            report = await worker.drain()
+            await worker.run_jobs_once()
+            print(f"{report.sent} sent, {report.retrying} to be retried, {report.failed} given up")
+            return 0
+        await _run_until_signalled(worker)
+        return 0
+    finally:
+        await close_database()
+
+
+async def _run_until_signalled(worker: Worker) -> None:
+    """SIGTERM or Ctrl-C: finish the message at hand, then stop. A second one: stop now
+    (a message being sent then may be sent again once its lease runs out)."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    task = asyncio.current_task()
+
+    def on_signal() -> None:
+        if stop.is_set() and task is not None:
+            task.cancel()
+        stop.set()
+
+    for number in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(number, on_signal)
+    try:
+        await worker.run(stop)
+    except asyncio.CancelledError:
+        log.warning("worker stopped at once on a second signal")
+    finally:
+        for number in (signal.SIGTERM, signal.SIGINT):
+            loop.remove_signal_handler(number)
+
+
+def cmd_mail_check(args: argparse.Namespace) -> int:
+    from models.services.mail_message import is_sendable_address
+
+    if not is_sendable_address(args.address):
+        raise ConfigurationError(f"not an e-mail address: {args.address!r}")
+    settings = load_settings()
+    from models.clock import clock_from_settings
+
+    clock = clock_from_settings(settings.clock, env=settings.env, demo=False)
+    asyncio.run(_queue_mail_check(settings, clock, args.address))
+    where = "over SMTP" if settings.smtp_url else f"as a file into {settings.mail_dir}/"
+    print(f"a test e-mail is queued; the worker (ebok worker, or ebok serve) sends it {where}")
+    return 0
+
+
+async def _queue_mail_check(settings: Settings, clock: Clock, address: str) -> None:
+    from models.clock import WARSAW
+    from models.services.database import close_database, open_database
+    from models.services.outbox import queue_email
+
+    now = clock.now()
+    await open_database(settings.database_url)
+    try:
+        requested_at = now.astimezone(WARSAW).strftime("%d.%m.%Y o %H:%M")
+        await queue_email(address, "mail_check", {"requested_at": requested_at}, now=now)
+    finally:
+        await close_database()
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
@@ -210,6 +306,22 @@ def build_parser() -> argparse.ArgumentParser:
         help="do not run e-mail sending and scheduled jobs in this process",
     )
     serve.set_defaults(handler=cmd_serve)
+
+    worker = commands.add_parser(
+        "worker",
+        help="send queued e-mail and run scheduled jobs until stopped (SIGTERM, Ctrl-C); "
+        "run it after `ebok migrate`",
+    )
+    worker.add_argument(
+        "--once", action="store_true", help="send what is due and run each job once, then exit"
+    )
+    worker.set_defaults(handler=cmd_worker)
+
+    mail_check = commands.add_parser(
+        "mail-check", help="queue a test e-mail to ADDRESS, to check how mail leaves eBOK"
+    )
+    mail_check.add_argument("address")
+    mail_check.set_defaults(handler=cmd_mail_check)
 
     commands.add_parser("migrate", help="apply database migrations").set_defaults(
         handler=cmd_migrate

@@ -18,6 +18,8 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from models.orm import OutboxEmail
+from models.services import outbox_signal
+from models.settings import UtilitySettings
 
 MAIL_TEMPLATES = Path(__file__).resolve().parents[1] / "mail"
 
@@ -32,6 +34,10 @@ _html = jinja2.Environment(
     autoescape=True,
     undefined=jinja2.StrictUndefined,
 )
+# Every template may name the utility (the shared footer and layout do; see
+# models/mail/README.md) without each caller passing it.
+for _environment in (_text, _html):
+    _environment.globals["utility"] = UtilitySettings()
 
 
 def render_email(template: str, context: dict[str, Any]) -> tuple[str, str, str | None]:
@@ -67,6 +73,8 @@ async def queue_email(
         "created_at": now,
         "next_attempt_at": now,
     }
+    # A nudge for this process's worker, which looks a moment later (after the commit).
+    outbox_signal.mail_queued()
     if key is None:
         return await OutboxEmail.create(**fields)
     if await OutboxEmail.exists(key=key):
