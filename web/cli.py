@@ -287,6 +287,55 @@ def cmd_billing_run(args: argparse.Namespace) -> int:
     return asyncio.run(_billing_run(settings, args.period))
 
 
+async def _import_customers(settings: Settings, path: str, data: bytes) -> int:
+    from tqdm import tqdm
+
+    from models.clock import clock_from_settings
+    from models.rules.onboarding import decode_export, parse_export
+    from models.services.database import close_database, open_database
+    from models.services.onboarding import conflicts_with_database, import_customers
+
+    try:
+        text = decode_export(data)
+    except UnicodeDecodeError as exc:
+        print(f"ebok: cannot read {path}: {exc}", file=sys.stderr)
+        return 2
+    rows, problems = parse_export(text)
+    clock = clock_from_settings(settings.clock, env=settings.env, demo=False)
+    await open_database(settings.database_url)
+    try:
+        if not problems:
+            problems = await conflicts_with_database(rows)
+        if problems:
+            for problem in problems:
+                print(problem, file=sys.stderr)
+            print(f"{len(problems)} problem(s): nothing imported", file=sys.stderr)
+            return 1
+        customers = len({row.number for row in rows})
+        with tqdm(total=customers, unit=" klientów", desc="import", file=sys.stderr) as bar:
+            result = await import_customers(rows, clock, progress=bar.update)
+    finally:
+        await close_database()
+    print(
+        f"{len(result.created)} customer(s) with {result.meters} meter(s) imported; "
+        f"{len(result.already_present)} already present"
+    )
+    return 0
+
+
+def cmd_import_customers(args: argparse.Namespace) -> int:
+    """Onboard customers, contracts, meters and last readings from a CSV export."""
+    settings = load_settings()
+    try:
+        with open(args.file, "rb") as handle:
+            data = handle.read()
+    except OSError as exc:
+        print(f"ebok: cannot read {args.file}: {exc.strerror}", file=sys.stderr)
+        return 2
+    asyncio.run(_migrate(settings))
+    return asyncio.run(_import_customers(settings, args.file, data))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ebok", description="eBOK, the water utility's customer service office"
@@ -348,6 +397,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     billing_run.add_argument("--period", type=_month, required=True, help="the month, YYYY-MM")
     billing_run.set_defaults(handler=cmd_billing_run)
+
+    onboarding = commands.add_parser(
+        "import-customers",
+        help="onboard customers, contracts, meters and their last readings from a CSV export "
+        "(columns: README); nothing is written when any row is wrong; idempotent",
+    )
+    onboarding.add_argument("file", help="the CSV file")
+    onboarding.set_defaults(handler=cmd_import_customers)
     return parser
 
 

@@ -85,6 +85,17 @@ class BilledEstimate:
     period_from: date
     period_to: date
     invoice_volume: Decimal
+    # The volume its sewage lines billed (less than the water when some water is
+    # supplied under a contract without sewage, e.g. a garden's).
+    invoice_sewage_volume: Decimal | None = None
+
+    @property
+    def sewage_volume(self) -> Decimal:
+        return (
+            self.invoice_volume
+            if self.invoice_sewage_volume is None
+            else self.invoice_sewage_volume
+        )
 
 
 @dataclass(frozen=True)
@@ -98,6 +109,9 @@ class MeterState:
     readings: tuple[MeterReading, ...]
     # The reading that closed the account's last period (None before the first).
     billed_reading_id: int | None = None
+    # The services of the meter's contract: its water is billed as sewage only when
+    # the contract includes sewage collection.
+    services: frozenset[str] = ALL_SERVICES
 
 
 @dataclass(frozen=True)
@@ -136,7 +150,8 @@ class PlannedDocument:
     readings: list[int]
     billing_key: str
     corrects_id: int | None = None
-    volume: Decimal = _ZERO
+    volume: Decimal = _ZERO  # of water: what the meters measured (or the estimate said)
+    sewage_volume: Decimal = _ZERO  # billed as sewage
     # An invoice's closing reading of each meter: where the next period starts.
     closings: tuple[tuple[int, int], ...] = ()
 
@@ -150,6 +165,7 @@ class AccountPlan:
 @dataclass(frozen=True)
 class _MeterOutcome:
     meter_id: int
+    sewage: bool
     volume: Decimal
     estimated: bool
     start: int
@@ -213,10 +229,10 @@ def plan_account(
         return None
     plan.documents += _corrections(outcomes, state, tariffs, ids)
     volume = sum((o.volume for o in outcomes), _ZERO)
+    sewage = sum((o.volume for o in outcomes if o.sewage), _ZERO)
     estimated = any(o.estimated for o in outcomes)
-    services = frozenset(state.services) & ALL_SERVICES or ALL_SERVICES
-    lines = bill_period(
-        period_from, period_to, volume, tariffs, estimated=estimated, services=services
+    lines = _invoice_lines(
+        period_from, period_to, volume, sewage, tariffs, estimated, _services(state)
     )
     references = [r for o in outcomes for r in (o.start, o.closing)]
     invoice = PlannedDocument(
@@ -228,15 +244,61 @@ def plan_account(
         readings=references,
         billing_key=f"{state.account_id}:{period_to.isoformat()}",
         volume=volume,
+        sewage_volume=sewage,
         closings=tuple((o.meter_id, o.closing) for o in outcomes),
     )
     plan.documents.insert(0, invoice)
     return plan
 
 
+_SEWAGE = "SEWAGE"
+
+
+def _services(state: AccountState) -> frozenset[str]:
+    return frozenset(state.services) & ALL_SERVICES or ALL_SERVICES
+
+
+def _invoice_lines(
+    period_from: date,
+    period_to: date,
+    water: Decimal,
+    sewage: Decimal,
+    tariffs: Sequence[TariffRates],
+    estimated: bool,
+    services: frozenset[str],
+) -> list[LineDraft]:
+    """Water and subscription as the account's contracts have them; sewage for the
+    water of the meters whose contract includes it."""
+    lines = bill_period(
+        period_from, period_to, water, tariffs, estimated=estimated,
+        services=services - {_SEWAGE},
+    )  # fmt: skip
+    if _SEWAGE in services:
+        sewage_lines = bill_period(
+            period_from, period_to, sewage, tariffs, estimated=estimated,
+            services=frozenset({_SEWAGE}),
+        )  # fmt: skip
+        position = sum(1 for line in lines if line.service == "WATER")
+        lines[position:position] = sewage_lines
+    return lines
+
+
 def _active(meter: MeterState, period_from: date, period_to: date) -> bool:
     return meter.installed_on <= period_to and (
         meter.removed_on is None or meter.removed_on >= period_from
+    )
+
+
+def _outcome(
+    meter: MeterState,
+    volume: Decimal,
+    estimated: bool,
+    start: int,
+    closing: int,
+    corrections: list[tuple[BilledEstimate, Decimal, Decimal]],
+) -> _MeterOutcome:
+    return _MeterOutcome(
+        meter.id, _SEWAGE in meter.services, volume, estimated, start, closing, corrections
     )
 
 
@@ -272,11 +334,11 @@ def _meter_outcome(
         planned = PlannedReading(next(ids), meter.id, period_to, value)
         plan.estimated_readings.append(planned)
         volume = consumption_between(start.value, value, meter.digits)
-        return _MeterOutcome(meter.id, volume, True, start.id, planned.id, [])
+        return _outcome(meter, volume, True, start.id, planned.id, [])
     closing = max(actual_after, key=lambda r: (r.read_on, r.id))
     if not start.estimated:
         volume = consumption_between(start.value, closing.value, meter.digits)
-        return _MeterOutcome(meter.id, volume, False, start.id, closing.id, [])
+        return _outcome(meter, volume, False, start.id, closing.id, [])
     return _corrected_outcome(meter, state, start, closing)
 
 
@@ -289,7 +351,7 @@ def _corrected_outcome(
     last_actual = _last_actual_before(meter, chain[0])
     if last_actual is None:  # never read before the estimates: nothing to interpolate
         volume = consumption_between(start.value, closing.value, meter.digits)
-        return _MeterOutcome(meter.id, volume, False, start.id, closing.id, [])
+        return _outcome(meter, volume, False, start.id, closing.id, [])
     days = [r.read_on for r in chain]
     actual_values = interpolated_registers(last_actual.point, closing.point, days, meter.digits)
     by_reading = {e.reading_id: e for e in state.estimates}
@@ -303,7 +365,7 @@ def _corrected_outcome(
             corrections.append((billed, estimated_volume, actual_volume))
         previous_estimated, previous_actual = reading.value, actual_value
     volume = consumption_between(actual_values[-1], closing.value, meter.digits)
-    return _MeterOutcome(meter.id, volume, False, start.id, closing.id, corrections)
+    return _outcome(meter, volume, False, start.id, closing.id, corrections)
 
 
 def _estimated_chain(meter: MeterState, last: MeterReading) -> list[MeterReading]:
@@ -332,30 +394,39 @@ def _corrections(
     tariffs: Sequence[TariffRates],
     ids: Iterator[int],
 ) -> list[PlannedDocument]:
-    """One correction per corrected invoice, summing what its meters' estimates missed."""
-    by_invoice: dict[int, tuple[BilledEstimate, Decimal, Decimal]] = {}
+    """One correction per corrected invoice, summing what its meters' estimates missed
+    (for sewage, those of the meters whose contract includes it)."""
+    missed: dict[int, Decimal] = {}
+    missed_sewage: dict[int, Decimal] = {}
+    billed_of: dict[int, BilledEstimate] = {}
     references: dict[int, list[int]] = {}
     for outcome in outcomes:
         for billed, estimated, actual in outcome.corrections:
-            _, e, a = by_invoice.get(billed.invoice_id, (billed, _ZERO, _ZERO))
-            by_invoice[billed.invoice_id] = (billed, e + estimated, a + actual)
-            references.setdefault(billed.invoice_id, []).extend(
-                [billed.reading_id, outcome.closing]
-            )
+            key = billed.invoice_id
+            billed_of[key] = billed
+            missed[key] = missed.get(key, _ZERO) + actual - estimated
+            if outcome.sewage:
+                missed_sewage[key] = missed_sewage.get(key, _ZERO) + actual - estimated
+            references.setdefault(key, []).extend([billed.reading_id, outcome.closing])
     documents = []
-    services = frozenset(state.services) & ALL_SERVICES or ALL_SERVICES
-    for invoice_id, (billed, estimated, actual) in sorted(by_invoice.items()):
-        if estimated == actual:
+    services = _services(state)
+    for invoice_id, difference in sorted(missed.items()):
+        billed = billed_of[invoice_id]
+        sewage_difference = missed_sewage.get(invoice_id, _ZERO)
+        if difference == 0 and sewage_difference == 0:
             continue
-        invoice_volume = billed.invoice_volume
-        lines = correction_lines(
-            billed.period_from,
-            billed.period_to,
-            invoice_volume,
-            invoice_volume + actual - estimated,
-            tariffs,
-            services=services,
-        )
+        period = (billed.period_from, billed.period_to)
+        lines = []
+        if "WATER" in services and difference:
+            lines += correction_lines(
+                *period, billed.invoice_volume, billed.invoice_volume + difference, tariffs,
+                services=frozenset({"WATER"}),
+            )  # fmt: skip
+        if _SEWAGE in services and sewage_difference:
+            lines += correction_lines(
+                *period, billed.sewage_volume, billed.sewage_volume + sewage_difference,
+                tariffs, services=frozenset({_SEWAGE}),
+            )  # fmt: skip
         documents.append(
             PlannedDocument(
                 id=next(ids),
@@ -366,7 +437,8 @@ def _corrections(
                 readings=references[invoice_id],
                 billing_key=f"{invoice_id}:correction",
                 corrects_id=invoice_id,
-                volume=actual - estimated,
+                volume=difference,
+                sewage_volume=sewage_difference,
             )
         )
     return documents
@@ -383,9 +455,12 @@ def advance(state: AccountState, plan: AccountPlan) -> AccountState:
     meters = tuple(_advance_meter(m, closing.get(m.id), planned.get(m.id)) for m in state.meters)
     estimates = [e for e in state.estimates if e.invoice_id not in corrected]
     estimates += [
-        BilledEstimate(r.id, invoice.id, invoice.period_from, invoice.period_to, invoice.volume)
+        BilledEstimate(
+            r.id, invoice.id, invoice.period_from, invoice.period_to, invoice.volume,
+            invoice.sewage_volume,
+        )
         for r in plan.estimated_readings
-    ]
+    ]  # fmt: skip
     return replace(
         state,
         meters=meters,

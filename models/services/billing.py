@@ -295,6 +295,7 @@ async def _states(accounts: dict[int, Account]) -> dict[int, AccountState]:
                 installed_on=m["installed_on"],
                 removed_on=m["removed_on"],
                 readings=tuple(readings.get(m["id"], ())),
+                services=m["services"],
                 billed_reading_id=closing.get(m["id"], (None, None))[0]
                 if account_id in last
                 else None,
@@ -327,7 +328,8 @@ async def _services(ids: list[int]) -> dict[int, set[str]]:
 
 async def _meters(ids: list[int], accounts: dict[int, Account]) -> dict[int, list[dict]]:
     rows = await fetch(
-        """SELECT m.id, c.account_id, m.digits, m.is_main, m.installed_on, m.removed_on
+        """SELECT m.id, c.account_id, c.services, m.digits, m.is_main, m.installed_on,
+            m.removed_on
         FROM contracts c JOIN meters m ON m.contract_id = c.id
         WHERE c.account_id IN ({ids}) ORDER BY m.id""",
         ids,
@@ -338,6 +340,7 @@ async def _meters(ids: list[int], accounts: dict[int, Account]) -> dict[int, lis
         found[row["account_id"]].append(
             {
                 "id": row["id"],
+                "services": frozenset(x for x in row["services"].split(",") if x),
                 "digits": row["digits"],
                 "is_main": bool(row["is_main"]),
                 "installed_on": as_date(row["installed_on"]),
@@ -383,8 +386,8 @@ async def _closing_readings(invoice_ids: list[int]) -> dict[int, tuple[int, date
 
 
 async def _uncorrected_estimates(ids: list[int]) -> dict[int, list[BilledEstimate]]:
-    """Estimated readings that closed invoices with no correction yet, with each
-    invoice's billed volume (the quantity of its water lines)."""
+    """Estimated readings that closed invoices with no correction yet, with the volumes
+    each invoice billed as water and as sewage."""
     rows = await fetch(
         """SELECT i.id AS invoice_id, i.account_id, i.period_from, i.period_to,
             r.id AS reading_id, r.read_on
@@ -399,7 +402,8 @@ async def _uncorrected_estimates(ids: list[int]) -> dict[int, list[BilledEstimat
     if not rows:
         return {}
     invoice_ids = sorted({r["invoice_id"] for r in rows})
-    volumes = await _water_volumes(invoice_ids)
+    volumes = await _volumes(invoice_ids, Service.WATER)
+    sewage = await _volumes(invoice_ids, Service.SEWAGE)
     found: dict[int, list[BilledEstimate]] = defaultdict(list)
     for row in rows:
         found[row["account_id"]].append(
@@ -409,16 +413,18 @@ async def _uncorrected_estimates(ids: list[int]) -> dict[int, list[BilledEstimat
                 period_from=as_date(row["period_from"]),
                 period_to=as_date(row["period_to"]),
                 invoice_volume=volumes.get(row["invoice_id"], Decimal("0.000")),
+                invoice_sewage_volume=sewage.get(row["invoice_id"], Decimal("0.000")),
             )
         )
     return found
 
 
-async def _water_volumes(invoice_ids: list[int]) -> dict[int, Decimal]:
+async def _volumes(invoice_ids: list[int], service: Service) -> dict[int, Decimal]:
+    """The m³ each invoice billed for one service (the sum of its lines')."""
     rows = await fetch(
         """SELECT invoice_id, quantity FROM invoice_lines
         WHERE invoice_id IN ({ids}) AND service = ?""",
-        [*invoice_ids, Service.WATER.value],
+        [*invoice_ids, service.value],
         list_length=len(invoice_ids),
     )
     volumes: dict[int, Decimal] = defaultdict(lambda: Decimal("0.000"))

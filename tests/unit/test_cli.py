@@ -99,3 +99,27 @@ def test_billing_run_issues_the_due_invoices_once(tmp_path: Path) -> None:
     bad = _run(["billing", "run", "--period", "listopad"], tmp_path, **later)
     assert bad.returncode == 2 and "YYYY-MM" in bad.stderr
     assert _run(["check"], tmp_path).returncode == 0
+
+
+def test_import_customers_writes_all_or_nothing_and_again_nothing(tmp_path: Path) -> None:
+    example = ROOT / "scripts" / "customers-example.csv"
+    broken = tmp_path / "broken.csv"
+    broken.write_text(
+        example.read_text(encoding="utf-8").replace("31.10.2026", "2026-13-40", 1),
+        encoding="utf-8",
+    )
+    refused = _run(["import-customers", str(broken)], tmp_path)
+    assert refused.returncode == 1
+    assert "wiersz 2, kolumna data_odczytu" in refused.stderr
+    assert "nothing imported" in refused.stderr
+    database = tmp_path / "var" / "ebok.sqlite3"
+    assert sqlite3.connect(database).execute("select count(*) from accounts").fetchone() == (0,)
+    first = _run(["import-customers", str(example)], tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert "3 customer(s) with 4 meter(s) imported; 0 already present" in first.stdout
+    again = _run(["import-customers", str(example)], tmp_path)
+    assert "0 customer(s) with 0 meter(s) imported; 3 already present" in again.stdout
+    rows = sqlite3.connect(database).execute("select count(*) from readings").fetchone()
+    assert rows == (4,)
+    missing = _run(["import-customers", str(tmp_path / "nope.csv")], tmp_path)
+    assert missing.returncode == 2 and "cannot read" in missing.stderr
