@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from models.enums import ErrorCode, Role
+from models.errors import MeterNotReadable, NotFound, UnusualConsumption
 from models.reads import readings
 from models.rows import MeterRow, ReadingRow
 from models.rules.reading_window import ReadingWindow, month_start, window_for
+from models.rules.reading_submission import Assessment
 from models.rules.rollover import consumption_between
+from models.services import readings as reading_service
+from models.services.readings import Submission
 from resolvers.context import Context
+from resolvers.ids import pk_of
 
 
 def current_window(ctx: Context) -> ReadingWindow:
@@ -63,3 +69,38 @@ async def reading_page(meter_id: int, offset: int, size: int) -> tuple[list[Read
     is what the page's oldest reading is measured from."""
     rows = await readings.readings_page(meter_id, offset=offset, limit=size + 2)
     return rows, await readings.count_readings(meter_id)
+
+
+async def submit_reading(
+    ctx: Context, meter_id: str, value: Decimal, read_on: date | None
+) -> tuple[ReadingRow, Assessment]:
+    """A customer's reading of one of their own meters (another's meter is "not found",
+    as it is everywhere). Staff record readings through their own mutation."""
+    viewer = ctx.viewer
+    assert viewer is not None  # CanWrite requires a signed-in viewer
+    if viewer.role != Role.CUSTOMER:
+        raise MeterNotReadable()
+    pk = pk_of(meter_id, "Meter")
+    meter = await ctx.loaders.meters_by_id.load(pk) if pk is not None else None
+    if meter is None or not await ctx.can_see_account(meter.account_id):
+        raise NotFound("meterId")
+    if meter.removed_on is not None:
+        raise MeterNotReadable()
+    submitted = await reading_service.submit_reading(
+        Submission(meter_id=meter.id, value=value, read_on=read_on),
+        by=viewer,
+        clock=ctx.clock,
+        opens_on_day=ctx.settings.utility.reading_window_opens_on_day,
+        client_address=ctx.client_address,
+    )
+    ctx.loaders.clear_all()
+    row = await ctx.loaders.readings_by_id.load(submitted.reading.id)
+    assert row is not None  # just stored
+    return row, submitted.assessment
+
+
+def reading_warnings(assessment: Assessment, language: str) -> list[str]:
+    """The non-blocking notes of an accepted reading, in the caller's language."""
+    if not assessment.unusual or assessment.consumption is None:
+        return []
+    return [UnusualConsumption(assessment.consumption, assessment.expected).message(language)]

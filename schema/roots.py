@@ -12,9 +12,10 @@ from strawberry.tools import merge_types
 
 from schema.mutation import TokenMutation
 from schema.query import ReadQuery
+from schema.reading_mutation import ReadingMutation
 
 QUERIES: tuple[type, ...] = (ReadQuery,)
-MUTATIONS: tuple[type, ...] = (TokenMutation,)
+MUTATIONS: tuple[type, ...] = (TokenMutation, ReadingMutation)
 
 Query = merge_types("Query", QUERIES)
 Mutation = merge_types("Mutation", MUTATIONS)
