@@ -9,8 +9,8 @@ from models.enums import ErrorCode, Role
 from models.errors import MeterNotReadable, NotFound, UnusualConsumption
 from models.reads import readings
 from models.rows import MeterRow, ReadingRow
-from models.rules.reading_window import ReadingWindow, month_start, window_for
 from models.rules.reading_submission import Assessment
+from models.rules.reading_window import ReadingWindow, month_start, window_for
 from models.rules.rollover import consumption_between
 from models.services import readings as reading_service
 from models.services.readings import Submission
