@@ -327,3 +327,12 @@ class UnusualConsumption(DomainError):
     def __init__(self, consumption: Decimal, expected: Decimal | None) -> None:
         usual = (expected or Decimal(0)).quantize(Decimal("0.1"))
         super().__init__("value", consumption=_volume(consumption), expected=_volume(usual))
+
+
+class ReadingSourceNotRecordable(DomainError):
+    code = ErrorCode.INVALID
+    polish = "Pracownik zapisuje odczyt inkasenta albo odczyt przy wymianie wodomierza."
+    english = "Staff record a collector's reading or a meter-replacement reading."
+
+    def __init__(self) -> None:
+        super().__init__("source")

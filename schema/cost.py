@@ -30,6 +30,9 @@ FIELD_COSTS: dict[str, int] = {
     "Mutation.issueToken": 20,
     "Mutation.refreshToken": 2,
     "Mutation.submitReading": 5,
+    "Mutation.recordReading": 5,
+    "Mutation.liftReadingBlock": 3,
+    "Mutation.markReadingReviewed": 3,
     # Read every invoice and payment of the account since the day asked about.
     "Account.balanceOn": 2,
     "Account.ledger": 3,

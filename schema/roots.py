@@ -13,9 +13,10 @@ from strawberry.tools import merge_types
 from schema.mutation import TokenMutation
 from schema.query import ReadQuery
 from schema.reading_mutation import ReadingMutation
+from schema.staff_readings import StaffReadingMutation, StaffReadingQuery
 
-QUERIES: tuple[type, ...] = (ReadQuery,)
-MUTATIONS: tuple[type, ...] = (TokenMutation, ReadingMutation)
+QUERIES: tuple[type, ...] = (ReadQuery, StaffReadingQuery)
+MUTATIONS: tuple[type, ...] = (TokenMutation, ReadingMutation, StaffReadingMutation)
 
 Query = merge_types("Query", QUERIES)
 Mutation = merge_types("Mutation", MUTATIONS)

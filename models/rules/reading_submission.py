@@ -36,6 +36,7 @@ __all__ = [
     "Assessment",
     "PreviousReading",
     "SubmissionFacts",
+    "assess_recorded",
     "assess_submission",
     "next_window",
 ]
@@ -144,3 +145,17 @@ def assess_submission(facts: SubmissionFacts) -> Assessment:
         raise ImplausibleReading(consumption=used)
     unusual = expected is not None and used > max(expected * UNUSUAL_FACTOR, UNUSUAL_FLOOR)
     return Assessment(consumption=used, expected=expected, unusual=unusual, rolled_over=rolled_over)
+
+
+def assess_recorded(
+    value: Decimal, digits: int, previous: PreviousReading | None, *, replacement: bool
+) -> None:
+    """A reading staff record: no window and no monthly limit, but the value must fit
+    the register and may go down only by a believable rollover, unless it is the first
+    reading of a replaced meter."""
+    _check_value(value, digits)
+    if previous is None or replacement or value >= previous.value:
+        return
+    days = 365  # a collector's round may come after a long gap: a year's worth at most
+    if not plausible_rollover(previous.value, value, digits, ABSOLUTE_DAILY_LIMIT * days):
+        raise ReadingDecreased(previous=previous.value)
