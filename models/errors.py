@@ -336,3 +336,33 @@ class ReadingSourceNotRecordable(DomainError):
 
     def __init__(self) -> None:
         super().__init__("source")
+
+
+# --- requests staff decide ---------------------------------------------------------------
+
+
+class AlreadyDecided(DomainError):
+    code = ErrorCode.INVALID
+    polish = "Ten wniosek został już rozpatrzony."
+    english = "This request has already been decided."
+
+    def __init__(self) -> None:
+        super().__init__("id")
+
+
+class CycleUnchanged(DomainError):
+    code = ErrorCode.INVALID
+    polish = "To konto już jest rozliczane {cycle}."
+    english = "This account is already billed that way ({cycle})."
+
+    def __init__(self, cycle: str) -> None:
+        super().__init__("cycle", cycle=cycle)
+
+
+class CycleChangePending(DomainError):
+    code = ErrorCode.INVALID
+    polish = "Wniosek o zmianę okresu rozliczeniowego tego konta czeka już na decyzję."
+    english = "A request to change this account's billing cycle is already waiting."
+
+    def __init__(self) -> None:
+        super().__init__("cycle")

@@ -30,6 +30,8 @@ FIELD_COSTS: dict[str, int] = {
     "Mutation.issueToken": 20,
     "Mutation.refreshToken": 2,
     "Mutation.submitReading": 5,
+    "Mutation.requestBillingCycleChange": 3,
+    "Mutation.decideBillingCycleChange": 3,
     "Mutation.recordReading": 5,
     "Mutation.liftReadingBlock": 3,
     "Mutation.markReadingReviewed": 3,

@@ -10,13 +10,19 @@ from __future__ import annotations
 
 from strawberry.tools import merge_types
 
+from schema.billing_cycle import BillingCycleMutation, BillingCycleQuery
 from schema.mutation import TokenMutation
 from schema.query import ReadQuery
 from schema.reading_mutation import ReadingMutation
 from schema.staff_readings import StaffReadingMutation, StaffReadingQuery
 
-QUERIES: tuple[type, ...] = (ReadQuery, StaffReadingQuery)
-MUTATIONS: tuple[type, ...] = (TokenMutation, ReadingMutation, StaffReadingMutation)
+QUERIES: tuple[type, ...] = (ReadQuery, StaffReadingQuery, BillingCycleQuery)
+MUTATIONS: tuple[type, ...] = (
+    TokenMutation,
+    ReadingMutation,
+    StaffReadingMutation,
+    BillingCycleMutation,
+)
 
 Query = merge_types("Query", QUERIES)
 Mutation = merge_types("Mutation", MUTATIONS)
