@@ -8,6 +8,7 @@ from starlette.routing import BaseRoute
 def routes() -> list[BaseRoute]:
     from web import preferences
     from web.pages import (
+        billing_cycle,
         dashboard,
         home,
         invoices,
@@ -26,6 +27,7 @@ def routes() -> list[BaseRoute]:
         *invoices.routes,
         *readings.routes,
         *staff_readings.routes,
+        *billing_cycle.routes,
         *payments.routes,
         *ledger.routes,
         *preferences.routes,

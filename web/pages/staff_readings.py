@@ -25,7 +25,7 @@ PAGE_SIZE = 20
 TEMPLATE = "staff/readings.html"
 
 
-def _require_staff(request: Request) -> None:
+def require_staff(request: Request) -> None:
     viewer = getattr(request.state, "viewer", None)
     if viewer is None or str(viewer.role) != "STAFF":
         raise HTTPException(403, "Ta strona jest tylko dla pracowników Biura Obsługi Klienta.")
@@ -55,13 +55,13 @@ async def _context(request: Request) -> dict[str, Any]:
 
 @customer_page
 async def staff_readings(request: Request) -> Response:
-    _require_staff(request)
+    require_staff(request)
     return form_response(request, TEMPLATE, await _context(request), None)
 
 
 @customer_page
 async def lift_block(request: Request) -> Response:
-    _require_staff(request)
+    require_staff(request)
     form = await read_form(request)
     note = str(form.get("note") or "").strip()[:2000] or None
     variables = {"input": {"accountId": str(form.get("accountId") or "")[:64], "note": note}}
@@ -73,7 +73,7 @@ async def lift_block(request: Request) -> Response:
 
 @customer_page
 async def mark_reviewed(request: Request) -> Response:
-    _require_staff(request)
+    require_staff(request)
     form = await read_form(request)
     variables = {"id": str(form.get("readingId") or "")[:64]}
     payload = (await run_operation(request, "MarkReadingReviewed", variables))[
