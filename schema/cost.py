@@ -56,6 +56,7 @@ LIST_SIZES: dict[str, int] = {
     "Account.ledger": 60,  # five years of bimonthly invoices and their payments
     "Account.consumption": 24,  # the dashboard's two years of months
     "Account.billingCycleChangeRequests": 5,
+    "Query.pendingBillingCycleChanges": 20,  # a day's requests across the utility
     "Account.dataChangeRequests": 5,
     "Invoice.lines": 5,
     "Invoice.readings": 4,

@@ -14,10 +14,15 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from web.csrf import read_form
 from web.forms import FormErrors, errors_from_user_errors, form_response
 from web.gql import run_operation
-from web.pages._account import account_url, choose_account, customer_page, no_accounts
+from web.pages._account import (
+    account_url,
+    choose_account,
+    customer_form,
+    customer_page,
+    no_accounts,
+)
 from web.pages.staff_readings import require_staff
 
 CUSTOMER_PAGE = "/dane/rozliczenia"
@@ -53,9 +58,9 @@ async def cycle_page(request: Request) -> Response:
     return form_response(request, "billing_cycle/page.html", context, None)
 
 
-@customer_page
+@customer_form
 async def request_change(request: Request) -> Response:
-    form = await read_form(request)
+    form = request.state.form
     context = await _customer_context(request)
     if isinstance(context, Response):
         return context
@@ -93,10 +98,10 @@ async def staff_page(request: Request) -> Response:
     return form_response(request, "billing_cycle/staff.html", await _staff_context(request), None)
 
 
-@customer_page
+@customer_form
 async def staff_decide(request: Request) -> Response:
     require_staff(request)
-    form = await read_form(request)
+    form = request.state.form
     decision = str(form.get("decyzja") or "")
     if decision not in ("zatwierdz", "odrzuc"):
         errors = FormErrors([(None, "Wybierz: zatwierdź albo odrzuć.")])

@@ -21,10 +21,15 @@ from starlette.routing import BaseRoute, Route
 
 from models.rules.reading_preview import Preview, preview_reading
 from web.conditional import conditional
-from web.csrf import read_form
 from web.forms import FormErrors, errors_from_user_errors, form_response
 from web.gql import OperationFailed, run_operation
-from web.pages._account import AccountChoice, choose_account, customer_page, no_accounts
+from web.pages._account import (
+    AccountChoice,
+    choose_account,
+    customer_form,
+    customer_page,
+    no_accounts,
+)
 from web.rendering import is_fragment_request, render, url_with
 
 PAGE_SIZE = 12
@@ -240,11 +245,11 @@ async def _handle_form(request: Request, form: FormData) -> tuple[str, ReadingFo
     return meter_id, ReadingForm(receipt=payload["reading"], warnings=payload["warnings"])
 
 
-@customer_page
+@customer_form
 async def submit_reading(request: Request) -> Response:
     """POST /odczyty: check (akcja=sprawdz) or send one meter's reading; the page comes
     back with the check, the refusal beside the field (422), or the receipt."""
-    form = await read_form(request)
+    form = request.state.form
     choice = await choose_account(request)
     if choice.number is None:
         return no_accounts(request, choice, "Odczyty")

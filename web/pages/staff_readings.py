@@ -14,10 +14,9 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from web.csrf import read_form
 from web.forms import FormErrors, errors_from_user_errors, form_response
 from web.gql import run_operation
-from web.pages._account import customer_page
+from web.pages._account import customer_form, customer_page
 from web.rendering import url_with
 
 PAGE = "/obsluga/odczyty"
@@ -59,10 +58,10 @@ async def staff_readings(request: Request) -> Response:
     return form_response(request, TEMPLATE, await _context(request), None)
 
 
-@customer_page
+@customer_form
 async def lift_block(request: Request) -> Response:
     require_staff(request)
-    form = await read_form(request)
+    form = request.state.form
     note = str(form.get("note") or "").strip()[:2000] or None
     variables = {"input": {"accountId": str(form.get("accountId") or "")[:64], "note": note}}
     payload = (await run_operation(request, "LiftReadingBlock", variables))["liftReadingBlock"]
@@ -71,10 +70,10 @@ async def lift_block(request: Request) -> Response:
     return RedirectResponse(f"{PAGE}?zrobione=odblokowane", status_code=303)
 
 
-@customer_page
+@customer_form
 async def mark_reviewed(request: Request) -> Response:
     require_staff(request)
-    form = await read_form(request)
+    form = request.state.form
     variables = {"id": str(form.get("readingId") or "")[:64]}
     payload = (await run_operation(request, "MarkReadingReviewed", variables))[
         "markReadingReviewed"
