@@ -366,3 +366,33 @@ class CycleChangePending(DomainError):
 
     def __init__(self) -> None:
         super().__init__("cycle")
+
+
+# --- tariffs ----------------------------------------------------------------------------
+
+
+class TariffDateInvalid(DomainError):
+    code = ErrorCode.INVALID
+    polish = (
+        "Nowy cennik może obowiązywać od dziś albo później i musi zaczynać się po "
+        "ostatnim wprowadzonym (najwcześniej po {earliest})."
+    )
+    english = "A new tariff starts today or later, after the last one entered (after {earliest})."
+
+    def __init__(self, earliest: date) -> None:
+        super().__init__("validFrom", earliest=_day(earliest))
+
+
+class TariffPriceInvalid(DomainError):
+    code = ErrorCode.INVALID
+    polish = "Wpisz cenę w złotych, od 0 do 999,99, z groszami po przecinku."
+    english = "Enter a price in złoty from 0 to 999.99, to the grosz."
+
+
+class TariffVatInvalid(DomainError):
+    code = ErrorCode.INVALID
+    polish = "Stawka VAT musi być jedną z: 0, 5, 8 lub 23 %."
+    english = "The VAT rate must be 0, 5, 8 or 23 %."
+
+    def __init__(self) -> None:
+        super().__init__("vatRate")

@@ -30,6 +30,9 @@ FIELD_COSTS: dict[str, int] = {
     "Mutation.issueToken": 20,
     "Mutation.refreshToken": 2,
     "Mutation.submitReading": 5,
+    "Mutation.addTariff": 3,
+    # A whole month's billing: the allowance should feel it.
+    "Mutation.runBilling": 500,
     "Mutation.requestBillingCycleChange": 3,
     "Mutation.decideBillingCycleChange": 3,
     "Mutation.recordReading": 5,

@@ -1,9 +1,9 @@
 """What a register value typed into the reading form means, before it is sent:
 the m³ since the meter's newest reading and roughly what they cost.
 
-The cost is the water and sewage price of that many m³ with VAT, at the prices in
-force today; the invoice adds the subscription fee and may split the period at a
-tariff change, so the page calls it approximate.
+The cost is that many m³ at today's gross (VAT-inclusive) water and sewage prices;
+the invoice adds the subscription fee and may split the period at a tariff change,
+so the page calls it approximate.
 """
 
 from __future__ import annotations
@@ -29,9 +29,8 @@ def preview_reading(
     previous: Decimal,
     value: Decimal,
     digits: int,
-    water_price: Decimal,
-    sewage_price: Decimal,
-    vat_rate: Decimal,
+    water_price_gross: Decimal,
+    sewage_price_gross: Decimal,
 ) -> Preview | None:
     """The preview of `value` after `previous`; None when the value is no register value
     of this meter at all (the submission itself says why)."""
@@ -39,7 +38,7 @@ def preview_reading(
     if not (value.is_finite() and 0 <= value < top and 0 <= previous < top):
         return None
     used = consumption_between(previous, value, digits)
-    gross = used * (water_price + sewage_price) * (1 + vat_rate)
+    gross = used * (water_price_gross + sewage_price_gross)
     return Preview(
         consumption=used,
         approximate_cost=gross.quantize(_GROSZ, rounding=ROUND_HALF_UP),

@@ -71,6 +71,8 @@ async def test_check_then_send_without_javascript(signed_in: httpx.AsyncClient) 
     assert checked.status_code == 200
     # 10.5 m³ since 779 m³; the value stays in the field to be sent.
     assert "zużycie 10,5" in checked.text.replace("\xa0", " ")
+    # At the demo's gross prices (6,30 zł water + 8,60 zł sewage per m³).
+    assert "156,45" in checked.text.replace("\xa0", " ")
     assert "brutto" in checked.text and 'value="789,5"' in checked.text
     assert await Reading.filter(value=Decimal("789.5")).count() == 0
     sent = await signed_in.post("/odczyty", data={**form, "value": "789,5", "akcja": "wyslij"})

@@ -217,9 +217,8 @@ async def _preview(request: Request, meter_id: str, value: Decimal) -> Preview |
         Decimal(edges[0]["node"]["value"]),
         value,
         int(meter["digits"]),
-        Decimal(tariff["waterPrice"]["amount"]),
-        Decimal(tariff["sewagePrice"]["amount"]),
-        Decimal(tariff["vatRate"]),
+        Decimal(tariff["waterPriceGross"]["amount"]),
+        Decimal(tariff["sewagePriceGross"]["amount"]),
     )
 
 
