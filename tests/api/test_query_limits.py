@@ -41,6 +41,17 @@ PAGE_VARIABLES: dict[str, dict[str, Any]] = {
     "BillingCyclePage": {"number": "100001"},
     "RequestBillingCycleChange": {"input": {"accountId": "QWNjb3VudDox", "cycle": "MONTHLY"}},
     "PendingBillingCycleChanges": {},
+    "BillingAdminPage": {},
+    "RunBilling": {"input": {"period": "2026-10-01"}},
+    "AddTariff": {
+        "input": {
+            "validFrom": "2027-01-01",
+            "waterPrice": "5.5",
+            "sewagePrice": "7.9",
+            "subscriptionFee": "4.2",
+            "vatRate": "8",
+        }
+    },
     "DecideBillingCycleChange": {
         "input": {"id": "QmlsbGluZ0N5Y2xlQ2hhbmdlUmVxdWVzdDox", "approve": True}
     },

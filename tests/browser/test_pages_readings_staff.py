@@ -56,7 +56,7 @@ async def test_billing_cycle_request_and_staff_pages(
     await _sign_in(
         page, "obsluga", "Obsluga-Demo-2026!", totp_at("JBSWY3DPEHPK3PXP", Clock.real_now())
     )
-    for path in ("/obsluga/wnioski", "/obsluga/odczyty"):
+    for path in ("/obsluga/wnioski", "/obsluga/odczyty", "/obsluga/rozliczenia"):
         await page.goto(path)
         await expect(page.locator("h1")).to_have_count(1)
         await _no_violations(page, axe_violations, set_preferences)

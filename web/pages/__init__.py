@@ -8,6 +8,7 @@ from starlette.routing import BaseRoute
 def routes() -> list[BaseRoute]:
     from web import preferences
     from web.pages import (
+        billing_admin,
         billing_cycle,
         dashboard,
         home,
@@ -28,6 +29,7 @@ def routes() -> list[BaseRoute]:
         *readings.routes,
         *staff_readings.routes,
         *billing_cycle.routes,
+        *billing_admin.routes,
         *payments.routes,
         *ledger.routes,
         *preferences.routes,
