@@ -14,6 +14,7 @@ or may know.
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
@@ -199,3 +200,199 @@ class BillingPeriodNotOver(DomainError):
 
     def __init__(self, month: str, first: date) -> None:
         super().__init__("period", month=month, first=first.strftime("%d.%m.%Y"))
+
+
+# --- meter readings -------------------------------------------------------------------
+
+
+def _day(d: date) -> str:
+    return d.strftime("%d.%m.%Y")
+
+
+class ReadingsBlocked(DomainError):
+    code = ErrorCode.READINGS_BLOCKED
+    polish = (
+        "Podawanie odczytów przez eBOK jest wstrzymane, bo odczyt nie został podany w "
+        "terminie. Aby je odblokować, skontaktuj się z Biurem Obsługi Klienta."
+    )
+    english = (
+        "Submitting readings through eBOK is blocked because a reading was not given in "
+        "time. Contact the customer office to have it unblocked."
+    )
+
+
+class OutsideReadingWindow(DomainError):
+    code = ErrorCode.OUTSIDE_READING_WINDOW
+    polish = "Odczyty przyjmujemy od {opens} do {closes}. Teraz nie można podać odczytu."
+    english = "Readings are accepted from {opens} to {closes}. A reading cannot be given now."
+
+    def __init__(self, opens_on: date, closes_on: date) -> None:
+        super().__init__(None, opens=_day(opens_on), closes=_day(closes_on))
+        self.opens_on = opens_on
+        self.closes_on = closes_on
+
+
+class AlreadySubmittedThisMonth(DomainError):
+    code = ErrorCode.ALREADY_SUBMITTED_THIS_MONTH
+    polish = "Odczyt tego wodomierza za ten miesiąc został już podany."
+    english = "A reading of this meter has already been given this month."
+
+    def __init__(self) -> None:
+        super().__init__("meterId")
+
+
+class ReadingValueInvalid(DomainError):
+    code = ErrorCode.INVALID
+    polish = (
+        "Wpisz stan liczydła w m³: liczbę od 0 do {top}, najwyżej z trzema cyframi po przecinku."
+    )
+    english = "Enter the register in m³: a number from 0 to {top}, with at most three decimals."
+
+    def __init__(self, digits: int) -> None:
+        super().__init__("value", top="9" * digits + ",999")
+
+
+class ReadingDateInvalid(DomainError):
+    code = ErrorCode.INVALID
+    polish = "Data odczytu musi przypadać między {first} a {last}."
+    english = "The reading date must fall between {first} and {last}."
+
+    def __init__(self, opens_on: date, today: date) -> None:
+        super().__init__("readOn", first=_day(opens_on), last=_day(today))
+
+
+class ReadingDecreased(DomainError):
+    code = ErrorCode.READING_DECREASED
+    polish = (
+        "Podany stan jest niższy niż poprzedni odczyt ({previous} m³). Sprawdź, czy "
+        "przepisujesz cyfry liczydła od lewej, bez cyfr po przecinku na czerwonym tle."
+    )
+    english = (
+        "The value is below the previous reading ({previous} m³). Check that you copy the "
+        "register's digits from the left."
+    )
+
+    def __init__(self, previous: Decimal) -> None:
+        super().__init__("value", previous=_volume(previous))
+
+
+class ImplausibleReading(DomainError):
+    code = ErrorCode.IMPLAUSIBLE_READING
+    polish = (
+        "Ten stan oznaczałby zużycie {consumption} m³ od poprzedniego odczytu, czego nie da "
+        "się zużyć w tym czasie. Sprawdź wpisaną liczbę; jeśli jest prawidłowa, skontaktuj "
+        "się z nami (możliwa awaria lub wyciek)."
+    )
+    english = (
+        "This value would mean {consumption} m³ used since the previous reading, more than "
+        "can be used in that time. Check the number; if it is right, contact us (a leak?)."
+    )
+
+    def __init__(self, consumption: Decimal) -> None:
+        super().__init__("value", consumption=_volume(consumption))
+
+
+def _volume(value: Decimal) -> str:
+    """m³ as a Polish reader writes them: 1234,5 (no trailing zeros past the litre)."""
+    text = format(value.normalize(), "f") if value == value.to_integral() else format(value, "f")
+    return text.rstrip("0").rstrip(".").replace(".", ",") if "." in text else text
+
+
+class MeterNotReadable(DomainError):
+    code = ErrorCode.INVALID
+    polish = (
+        "Dla tego wodomierza nie można podać odczytu przez eBOK. Odczyt przyjmie Biuro "
+        "Obsługi Klienta lub inkasent."
+    )
+    english = "A reading of this meter cannot be given through eBOK; the customer office takes it."
+
+    def __init__(self) -> None:
+        super().__init__("meterId")
+
+
+class UnusualConsumption(DomainError):
+    """Not a refusal: the warning beside an accepted reading far above the usual."""
+
+    polish = (
+        "Przyjęliśmy odczyt, ale oznacza on zużycie {consumption} m³, dużo więcej niż zwykle "
+        "(ok. {expected} m³ w tym czasie). Sprawdź, czy nie ma wycieku; odczyt obejrzy też "
+        "Biuro Obsługi Klienta."
+    )
+    english = (
+        "The reading is accepted, but it means {consumption} m³ used, far more than usual "
+        "(about {expected} m³ in that time). Check for a leak; the customer office will look "
+        "at it too."
+    )
+
+    def __init__(self, consumption: Decimal, expected: Decimal | None) -> None:
+        usual = (expected or Decimal(0)).quantize(Decimal("0.1"))
+        super().__init__("value", consumption=_volume(consumption), expected=_volume(usual))
+
+
+class ReadingSourceNotRecordable(DomainError):
+    code = ErrorCode.INVALID
+    polish = "Pracownik zapisuje odczyt inkasenta albo odczyt przy wymianie wodomierza."
+    english = "Staff record a collector's reading or a meter-replacement reading."
+
+    def __init__(self) -> None:
+        super().__init__("source")
+
+
+# --- requests staff decide ---------------------------------------------------------------
+
+
+class AlreadyDecided(DomainError):
+    code = ErrorCode.INVALID
+    polish = "Ten wniosek został już rozpatrzony."
+    english = "This request has already been decided."
+
+    def __init__(self) -> None:
+        super().__init__("id")
+
+
+class CycleUnchanged(DomainError):
+    code = ErrorCode.INVALID
+    polish = "To konto już jest rozliczane {cycle}."
+    english = "This account is already billed that way ({cycle})."
+
+    def __init__(self, cycle: str) -> None:
+        super().__init__("cycle", cycle=cycle)
+
+
+class CycleChangePending(DomainError):
+    code = ErrorCode.INVALID
+    polish = "Wniosek o zmianę okresu rozliczeniowego tego konta czeka już na decyzję."
+    english = "A request to change this account's billing cycle is already waiting."
+
+    def __init__(self) -> None:
+        super().__init__("cycle")
+
+
+# --- tariffs ----------------------------------------------------------------------------
+
+
+class TariffDateInvalid(DomainError):
+    code = ErrorCode.INVALID
+    polish = (
+        "Nowy cennik może obowiązywać od dziś albo później i musi zaczynać się po "
+        "ostatnim wprowadzonym (najwcześniej po {earliest})."
+    )
+    english = "A new tariff starts today or later, after the last one entered (after {earliest})."
+
+    def __init__(self, earliest: date) -> None:
+        super().__init__("validFrom", earliest=_day(earliest))
+
+
+class TariffPriceInvalid(DomainError):
+    code = ErrorCode.INVALID
+    polish = "Wpisz cenę w złotych, od 0 do 999,99, z groszami po przecinku."
+    english = "Enter a price in złoty from 0 to 999.99, to the grosz."
+
+
+class TariffVatInvalid(DomainError):
+    code = ErrorCode.INVALID
+    polish = "Stawka VAT musi być jedną z: 0, 5, 8 lub 23 %."
+    english = "The VAT rate must be 0, 5, 8 or 23 %."
+
+    def __init__(self) -> None:
+        super().__init__("vatRate")

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
-from models.enums import ErrorCode, Role
+from models.enums import ErrorCode, ReadingSource, Role
+from models.errors import MeterNotReadable, NotFound, UnusualConsumption
+from models.orm import User
 from models.reads import readings
-from models.rows import MeterRow, ReadingRow
+from models.rows import AccountRow, MeterRow, ReadingRow
+from models.rules.reading_submission import Assessment
 from models.rules.reading_window import ReadingWindow, month_start, window_for
 from models.rules.rollover import consumption_between
+from models.services import reading_review as review
+from models.services import readings as reading_service
+from models.services.readings import Submission
 from resolvers.context import Context
+from resolvers.ids import pk_of
 
 
 def current_window(ctx: Context) -> ReadingWindow:
@@ -63,3 +71,106 @@ async def reading_page(meter_id: int, offset: int, size: int) -> tuple[list[Read
     is what the page's oldest reading is measured from."""
     rows = await readings.readings_page(meter_id, offset=offset, limit=size + 2)
     return rows, await readings.count_readings(meter_id)
+
+
+async def submit_reading(
+    ctx: Context, meter_id: str, value: Decimal, read_on: date | None
+) -> tuple[ReadingRow, Assessment]:
+    """A customer's reading of one of their own meters (another's meter is "not found",
+    as it is everywhere). Staff record readings through their own mutation."""
+    viewer = ctx.viewer
+    assert viewer is not None  # CanWrite requires a signed-in viewer
+    if viewer.role != Role.CUSTOMER:
+        raise MeterNotReadable()
+    pk = pk_of(meter_id, "Meter")
+    meter = await ctx.loaders.meters_by_id.load(pk) if pk is not None else None
+    if meter is None or not await ctx.can_see_account(meter.account_id):
+        raise NotFound("meterId")
+    if meter.removed_on is not None:
+        raise MeterNotReadable()
+    submitted = await reading_service.submit_reading(
+        Submission(meter_id=meter.id, value=value, read_on=read_on),
+        by=viewer,
+        clock=ctx.clock,
+        opens_on_day=ctx.settings.utility.reading_window_opens_on_day,
+        client_address=ctx.client_address,
+    )
+    ctx.loaders.clear_all()
+    row = await ctx.loaders.readings_by_id.load(submitted.reading.id)
+    assert row is not None  # just stored
+    return row, submitted.assessment
+
+
+def reading_warnings(assessment: Assessment, language: str) -> list[str]:
+    """The non-blocking notes of an accepted reading, in the caller's language."""
+    if not assessment.unusual or assessment.consumption is None:
+        return []
+    return [UnusualConsumption(assessment.consumption, assessment.expected).message(language)]
+
+
+# --- staff -------------------------------------------------------------------------------
+
+
+def _staff(ctx: Context) -> User:
+    viewer = ctx.viewer
+    assert viewer is not None  # IsStaff / IsStaffWriting require a staff viewer
+    return viewer
+
+
+async def blocked_accounts(ctx: Context, offset: int, size: int) -> tuple[list[AccountRow], int]:
+    page = await review.blocked_accounts(offset, size + 1)
+    rows = await ctx.loaders.accounts_by_id.load_many(page.ids)
+    return [r for r in rows if r is not None], page.total
+
+
+async def unusual_readings(ctx: Context, offset: int, size: int) -> tuple[list[ReadingRow], int]:
+    page = await review.unusual_readings(offset, size + 1)
+    rows = await ctx.loaders.readings_by_id.load_many(page.ids)
+    return [r for r in rows if r is not None], page.total
+
+
+async def lift_reading_block(ctx: Context, account_id: str, note: str | None) -> AccountRow:
+    pk = pk_of(account_id, "Account")
+    if pk is None:
+        raise NotFound("accountId")
+    account = await review.lift_block(
+        pk, note, by=_staff(ctx), clock=ctx.clock, client_address=ctx.client_address
+    )
+    ctx.loaders.clear_all()
+    row = await ctx.loaders.accounts_by_id.load(account.id)
+    assert row is not None
+    return row
+
+
+async def mark_reading_reviewed(ctx: Context, reading_id: str) -> ReadingRow:
+    pk = pk_of(reading_id, "Reading")
+    if pk is None:
+        raise NotFound("id")
+    reading = await review.mark_reviewed(
+        pk, by=_staff(ctx), clock=ctx.clock, client_address=ctx.client_address
+    )
+    ctx.loaders.clear_all()
+    row = await ctx.loaders.readings_by_id.load(reading.id)
+    assert row is not None
+    return row
+
+
+async def record_reading(
+    ctx: Context, meter_id: str, value: Decimal, read_on: date, source: ReadingSource
+) -> ReadingRow:
+    pk = pk_of(meter_id, "Meter")
+    if pk is None:
+        raise NotFound("meterId")
+    reading = await review.record_reading(
+        pk,
+        value,
+        read_on,
+        source,
+        by=_staff(ctx),
+        clock=ctx.clock,
+        client_address=ctx.client_address,
+    )
+    ctx.loaders.clear_all()
+    row = await ctx.loaders.readings_by_id.load(reading.id)
+    assert row is not None
+    return row

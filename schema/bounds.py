@@ -61,6 +61,7 @@ MAX_LENGTHS: dict[str, int] = {
     "ReportFailureInput.description": 5_000,
     "PublishAnnouncementInput.body": 20_000,
     "DecideInput.note": 2_000,
+    "LiftReadingBlockInput.note": 2_000,
 }
 
 # Wide enough for any invoice history and any contract the utility will sign; narrow

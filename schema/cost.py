@@ -29,6 +29,15 @@ FIELD_COSTS: dict[str, int] = {
     # Checks a password with argon2id: tens of milliseconds of CPU per call.
     "Mutation.issueToken": 20,
     "Mutation.refreshToken": 2,
+    "Mutation.submitReading": 5,
+    "Mutation.addTariff": 3,
+    # A whole month's billing: the allowance should feel it.
+    "Mutation.runBilling": 500,
+    "Mutation.requestBillingCycleChange": 3,
+    "Mutation.decideBillingCycleChange": 3,
+    "Mutation.recordReading": 5,
+    "Mutation.liftReadingBlock": 3,
+    "Mutation.markReadingReviewed": 3,
     # Read every invoice and payment of the account since the day asked about.
     "Account.balanceOn": 2,
     "Account.ledger": 3,
@@ -50,6 +59,7 @@ LIST_SIZES: dict[str, int] = {
     "Account.ledger": 60,  # five years of bimonthly invoices and their payments
     "Account.consumption": 24,  # the dashboard's two years of months
     "Account.billingCycleChangeRequests": 5,
+    "Query.pendingBillingCycleChanges": 20,  # a day's requests across the utility
     "Account.dataChangeRequests": 5,
     "Invoice.lines": 5,
     "Invoice.readings": 4,

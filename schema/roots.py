@@ -10,11 +10,21 @@ from __future__ import annotations
 
 from strawberry.tools import merge_types
 
+from schema.billing_admin import BillingAdminMutation, TariffQuery
+from schema.billing_cycle import BillingCycleMutation, BillingCycleQuery
 from schema.mutation import TokenMutation
 from schema.query import ReadQuery
+from schema.reading_mutation import ReadingMutation
+from schema.staff_readings import StaffReadingMutation, StaffReadingQuery
 
-QUERIES: tuple[type, ...] = (ReadQuery,)
-MUTATIONS: tuple[type, ...] = (TokenMutation,)
+QUERIES: tuple[type, ...] = (ReadQuery, StaffReadingQuery, BillingCycleQuery, TariffQuery)
+MUTATIONS: tuple[type, ...] = (
+    TokenMutation,
+    ReadingMutation,
+    StaffReadingMutation,
+    BillingCycleMutation,
+    BillingAdminMutation,
+)
 
 Query = merge_types("Query", QUERIES)
 Mutation = merge_types("Mutation", MUTATIONS)

@@ -41,6 +41,8 @@ class Account(Model):
 
     class Meta:
         table = "accounts"
+        # Staff's list of blocked accounts, newest block first.
+        indexes = (("e_readings_blocked", "e_readings_blocked_at"),)
 
 
 class Premises(Model):
@@ -118,4 +120,5 @@ class Reading(Model):
     class Meta:
         table = "readings"
         unique_together = (("meter", "customer_month"),)
-        indexes = (("meter_id", "read_on"),)
+        # The meter's history; staff's list of unusual readings to review.
+        indexes = (("meter_id", "read_on"), ("flagged_implausible", "submitted_at"))

@@ -109,6 +109,9 @@ class BillingCycleChangeRequest(Model):
         "ebok.User", related_name=False, null=True, on_delete=fields.SET_NULL
     )
     effective_from = fields.DateField(null=True)
+    # When the billing run switched the account's cycle (at the first period starting
+    # on or after effective_from): an approved change is applied exactly once.
+    applied_at = fields.DatetimeField(null=True)
     note = fields.TextField(null=True)
 
     class Meta:

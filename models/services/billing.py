@@ -26,6 +26,7 @@ from models.errors import BillingPeriodNotOver, NoTariff
 from models.orm import Account, Invoice, InvoiceLine, InvoiceSeries, Reading, Tariff
 from models.reads.sql import as_date, as_decimal, fetch
 from models.rules.billing import invoice_totals
+from models.rules.billing_cycle import CYCLE_MONTHS
 from models.rules.billing_plan import (
     AccountPlan,
     AccountState,
@@ -37,7 +38,7 @@ from models.rules.billing_plan import (
 )
 from models.rules.reading_window import month_end, month_start
 from models.rules.tariff import TariffRates
-from models.services import audit
+from models.services import audit, billing_cycle
 
 log = logging.getLogger("ebok.billing")
 
@@ -46,7 +47,6 @@ CHUNK = 250
 HISTORY = timedelta(days=400)
 SERIES = {InvoiceKind.INVOICE: "FV", InvoiceKind.CORRECTION: "KOR"}
 NUMBER_DIGITS = 6
-CYCLE_MONTHS = {BillingCycle.MONTHLY: 1, BillingCycle.BIMONTHLY: 2}
 
 
 @dataclass(frozen=True)
@@ -147,6 +147,7 @@ async def _issue_chunk(
     accounts = {
         a.id: a for a in await Account.filter(id__in=account_ids).order_by("id").select_for_update()
     }
+    await _apply_cycle_changes(accounts, issue.clock)
     states = await _states(accounts)
     plans: list[tuple[Account, list[AccountPlan]]] = []
     for account_id, state in states.items():
@@ -353,6 +354,13 @@ async def _meters(ids: list[int], accounts: dict[int, Account]) -> dict[int, lis
         if accounts[account_id].kind == AccountKind.HOUSING_COMMUNITY and main:
             found[account_id] = main
     return found
+
+
+async def _apply_cycle_changes(accounts: dict[int, Account], clock: Clock) -> None:
+    """Approved cycle changes whose first period is the one about to be planned."""
+    last = await _last_invoices(sorted(accounts))
+    next_from = {i: last[i][1] + timedelta(days=1) if i in last else None for i in accounts}
+    await billing_cycle.apply_due_changes(accounts.values(), next_from, clock)
 
 
 async def _last_invoices(ids: list[int]) -> dict[int, tuple[int, date]]:

@@ -40,5 +40,11 @@ class Job:
     run: Callable[[JobContext], Awaitable[None]]
 
 
-# Later issues add the reading-window close and the payment reminders here.
-JOBS: tuple[Job, ...] = ()
+def _jobs() -> tuple[Job, ...]:
+    # Imported here: a job's module imports JobContext from this one.
+    from models.services.reading_window_close import close_reading_windows
+
+    return (Job("reading-window-close", every=timedelta(minutes=15), run=close_reading_windows),)
+
+
+JOBS: tuple[Job, ...] = _jobs()

@@ -183,6 +183,12 @@ class Meter(relay.Node):
             row=row,
         )
 
+    @strawberry.field(description="the account the meter belongs to")
+    async def account(self, info: strawberry.Info[Context]) -> Account:
+        row = await info.context.loaders.accounts_by_id.load(self.row.account_id)
+        assert row is not None  # a meter's account always exists (RESTRICT on delete)
+        return Account.from_row(row)
+
     @strawberry.field
     async def last_reading(self, info: strawberry.Info[Context]) -> Reading | None:
         newest, previous = await last_two_readings(info.context, self.row)

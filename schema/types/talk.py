@@ -130,6 +130,13 @@ class BillingCycleChangeRequest(relay.Node):
     effective_from: date | None = strawberry.field(
         description="the first billing period to which the change applies, once approved"
     )
+    account_id: strawberry.Private[int] = 0
+
+    @strawberry.field(description="the account whose cycle would change")
+    async def account(
+        self, info: strawberry.Info[Context]
+    ) -> Annotated[Account, strawberry.lazy(ACCOUNTS)]:
+        return await _account(info, self.account_id)
 
     @classmethod
     def from_row(cls, row: rows.BillingCycleChangeRequestRow) -> BillingCycleChangeRequest:
@@ -139,6 +146,7 @@ class BillingCycleChangeRequest(relay.Node):
             status=row.status,
             created_at=row.created_at,
             effective_from=row.effective_from,
+            account_id=row.account_id,
         )
 
 

@@ -33,6 +33,28 @@ PAGE_VARIABLES: dict[str, dict[str, Any]] = {
     "PaymentsPage": {"konto": "100001", "first": 10, "after": None},
     "ReadingsPage": {"number": "100001", "first": 12},
     "MeterReadingsPage": {"meter": "TWV0ZXI6MQ==", "first": 12, "after": "b2Zmc2V0OjEx"},
+    "SubmitReading": {"input": {"meterId": "TWV0ZXI6MQ==", "value": "785.5"}},
+    "ReadingPreview": {"meter": "TWV0ZXI6MQ=="},
+    "StaffReadings": {"first": 20, "blockedAfter": None, "unusualAfter": None},
+    "LiftReadingBlock": {"input": {"accountId": "QWNjb3VudDox", "note": "x"}},
+    "MarkReadingReviewed": {"id": "UmVhZGluZzox"},
+    "BillingCyclePage": {"number": "100001"},
+    "RequestBillingCycleChange": {"input": {"accountId": "QWNjb3VudDox", "cycle": "MONTHLY"}},
+    "PendingBillingCycleChanges": {},
+    "BillingAdminPage": {},
+    "RunBilling": {"input": {"period": "2026-10-01"}},
+    "AddTariff": {
+        "input": {
+            "validFrom": "2027-01-01",
+            "waterPrice": "5.5",
+            "sewagePrice": "7.9",
+            "subscriptionFee": "4.2",
+            "vatRate": "8",
+        }
+    },
+    "DecideBillingCycleChange": {
+        "input": {"id": "QmlsbGluZ0N5Y2xlQ2hhbmdlUmVxdWVzdDox", "approve": True}
+    },
 }
 
 # Fifteen aliases of nested connections: 472 bytes, within the depth, alias and token

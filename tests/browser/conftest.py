@@ -55,8 +55,9 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-SERVER_START_TIMEOUT = 60.0
+SERVER_START_TIMEOUT = 180.0  # seeding the demo runs the billing engine; a busy machine is slow
 CLOCK = "2026-11-21T10:00:00"
+CLOCK_IN_WINDOW = "2026-11-27T10:00:00"
 
 
 BROWSER_DIR = Path(__file__).resolve().parent
@@ -99,12 +100,23 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if external:
         yield external.rstrip("/")
         return
-    workdir = tmp_path_factory.mktemp("live_server")
+    yield from _serve_demo(tmp_path_factory.mktemp("live_server"), CLOCK)
+
+
+@pytest.fixture(scope="session")
+def live_server_in_window(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A second demo server whose calendar lies inside the reading window (27 November),
+    where readings can be given; its own database, so submissions do not touch the
+    other server's data."""
+    yield from _serve_demo(tmp_path_factory.mktemp("live_server_in_window"), CLOCK_IN_WINDOW)
+
+
+def _serve_demo(workdir: Path, clock: str) -> Iterator[str]:
     port = _free_port()
     env = {
         **os.environ,
         "EBOK_ENV": "test",
-        "EBOK_CLOCK": CLOCK,
+        "EBOK_CLOCK": clock,
         "EBOK_DATABASE_URL": f"sqlite://{workdir}/demo.sqlite3",
         "EBOK_SECRET_KEY": "test",
     }
@@ -251,6 +263,16 @@ async def page_nojs(
     await context.close()
 
 
+@pytest.fixture
+async def page_in_window(
+    browser: Browser, live_server_in_window: str, console_errors: ConsoleErrors, js_enabled: bool
+) -> AsyncIterator[Page]:
+    """A page on the in-window server, with JavaScript on, then off."""
+    context, page = await _new_page(browser, live_server_in_window, console_errors, js=js_enabled)
+    yield page
+    await context.close()
+
+
 @pytest.fixture(params=[True, False], ids=["js", "nojs"])
 def js_enabled(request: pytest.FixtureRequest) -> bool:
     return bool(request.param)
@@ -367,11 +389,13 @@ def set_preferences(live_server: str) -> Callable[..., Awaitable[None]]:
     preference links set, without clicking them (for checks that need a mode)."""
 
     async def apply(page: Page, contrast: str | None = None, font: str | None = None) -> None:
+        # The server the page is on (there is a second one, inside the reading window).
+        server = page.url if page.url.startswith("http") else live_server
         cookies: list[Any] = []
         if contrast is not None:
-            cookies.append({"name": "ebok_kontrast", "value": contrast, "url": live_server})
+            cookies.append({"name": "ebok_kontrast", "value": contrast, "url": server})
         if font is not None:
-            cookies.append({"name": "ebok_czcionka", "value": font, "url": live_server})
+            cookies.append({"name": "ebok_czcionka", "value": font, "url": server})
         await page.context.add_cookies(cookies)
 
     return apply

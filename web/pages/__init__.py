@@ -7,7 +7,19 @@ from starlette.routing import BaseRoute
 
 def routes() -> list[BaseRoute]:
     from web import preferences
-    from web.pages import dashboard, home, invoices, ledger, payments, public, readings, signin
+    from web.pages import (
+        billing_admin,
+        billing_cycle,
+        dashboard,
+        home,
+        invoices,
+        ledger,
+        payments,
+        public,
+        readings,
+        signin,
+        staff_readings,
+    )
 
     return [
         *home.routes,
@@ -15,6 +27,9 @@ def routes() -> list[BaseRoute]:
         *dashboard.routes,
         *invoices.routes,
         *readings.routes,
+        *staff_readings.routes,
+        *billing_cycle.routes,
+        *billing_admin.routes,
         *payments.routes,
         *ledger.routes,
         *preferences.routes,

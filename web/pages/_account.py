@@ -16,6 +16,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from web.csrf import read_form
 from web.gql import OperationFailed, run_operation
 from web.rendering import render, url_with
 
@@ -81,6 +82,20 @@ def customer_page(handler: Endpoint) -> Endpoint:
             return exit_.response
         except OperationFailed as failure:
             return _refusal(request, failure)
+
+    return endpoint
+
+
+def customer_form(handler: Endpoint) -> Endpoint:
+    """A form post on a signed-in page: the form's origin and CSRF token are checked
+    first, for anyone (403), then it is a `customer_page`; the handler finds the form
+    in `request.state.form`."""
+    guarded = customer_page(handler)
+
+    @wraps(handler)
+    async def endpoint(request: Request) -> Response:
+        request.state.form = await read_form(request)
+        return await guarded(request)
 
     return endpoint
 

@@ -8,25 +8,43 @@ JavaScript it loads the whole page, which works the same.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
+from models.rules.reading_preview import Preview, preview_reading
 from web.conditional import conditional
+from web.forms import FormErrors, errors_from_user_errors, form_response
 from web.gql import OperationFailed, run_operation
-from web.pages._account import AccountChoice, choose_account, customer_page, no_accounts
+from web.pages._account import (
+    AccountChoice,
+    choose_account,
+    customer_form,
+    customer_page,
+    no_accounts,
+)
 from web.rendering import is_fragment_request, render, url_with
 
 PAGE_SIZE = 12
+PAGE_TEMPLATE = "readings/page.html"
 HISTORY_TEMPLATE = "readings/_history.html"
+FORM_TEMPLATE = "readings/_form.html"
+
+
+def dom_id(prefix: str, meter_id: str) -> str:
+    """An HTML id for a part of a meter's section (global ids carry '=' and '/')."""
+    return prefix + "-" + "".join(c if c.isalnum() else "-" for c in meter_id)
 
 
 def history_id(meter_id: str) -> str:
-    """An HTML id for a meter's history section (global ids carry '=' and '/')."""
-    return "historia-" + "".join(c if c.isalnum() else "-" for c in meter_id)
+    return dom_id("historia", meter_id)
 
 
 def history_links(
@@ -116,13 +134,145 @@ async def readings(request: Request) -> Response:
     account = data["account"]
     if account is None:
         raise HTTPException(404, "Nie masz w eBOK konta o tym numerze.")
-    context = {
+    return render(request, PAGE_TEMPLATE, await _page_context(request, choice, data))
+
+
+async def _page_context(
+    request: Request,
+    choice: AccountChoice,
+    data: dict[str, Any],
+    forms: dict[str, ReadingForm] | None = None,
+) -> dict[str, Any]:
+    account = data["account"]
+    meters = await _meters_with_history(request, choice, account["meters"])
+    for meter in meters:
+        meter.update(_form_view(meter["id"], (forms or {}).get(meter["id"])))
+    window = data["readingWindow"]
+    return {
         "choice": choice,
         "account": account,
-        "meters": await _meters_with_history(request, choice, account["meters"]),
-        "window": data["readingWindow"],
+        "meters": meters,
+        "window": window,
+        "days_left": _days_left(request, window),
     }
-    return render(request, "readings/page.html", context)
 
 
-routes: list[BaseRoute] = [Route("/odczyty", readings, methods=["GET"])]
+def _days_left(request: Request, window: dict[str, Any]) -> int | None:
+    """Days the open window still has, today included (the countdown on the page)."""
+    if not window["isOpen"]:
+        return None
+    today = request.app.state.clock.today()
+    return (date.fromisoformat(str(window["closesOn"])) - today).days + 1
+
+
+# --- the reading form ------------------------------------------------------------------
+
+
+@dataclass
+class ReadingForm:
+    """One meter's form as the page shows it: what was typed, the check before
+    sending, the refusal beside the field, or the receipt after."""
+
+    value: str = ""
+    errors: FormErrors = field(default_factory=FormErrors)
+    preview: Preview | None = None
+    receipt: dict[str, Any] | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def value_id(meter_id: str) -> str:
+    """The id of a meter's value field, also the key of its message in FormErrors."""
+    return dom_id("stan", meter_id)
+
+
+def _form_view(meter_id: str, state: ReadingForm | None) -> dict[str, Any]:
+    """What the form template needs of a meter besides its data: state and element ids."""
+    return {
+        "form": state or ReadingForm(),
+        "form_id": dom_id("odczyt", meter_id),
+        "value_id": value_id(meter_id),
+        "preview_id": dom_id("podglad", meter_id),
+    }
+
+
+def parse_register(text: str) -> Decimal | None:
+    """A register value as people type it: "785,5", "785.5", "1 234,567"; None if not."""
+    cleaned = text.strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
+    if not cleaned or len(cleaned) > 20:
+        return None
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        return None
+    return value if value.is_finite() else None
+
+
+async def _preview(request: Request, meter_id: str, value: Decimal) -> Preview | None:
+    data = await run_operation(request, "ReadingPreview", {"meter": meter_id})
+    meter, tariff = data.get("node"), data["tariff"]
+    edges = (meter or {}).get("readings", {}).get("edges") or []
+    if not edges:
+        return None
+    return preview_reading(
+        Decimal(edges[0]["node"]["value"]),
+        value,
+        int(meter["digits"]),
+        Decimal(tariff["waterPriceGross"]["amount"]),
+        Decimal(tariff["sewagePriceGross"]["amount"]),
+    )
+
+
+async def _handle_form(request: Request, form: FormData) -> tuple[str, ReadingForm]:
+    meter_id = str(form.get("meterId") or "").strip()[:64]
+    typed = str(form.get("value") or "")[:40]
+    state = ReadingForm(value=typed.strip())
+    value = parse_register(typed)
+    if value is None:
+        state.errors.add(value_id(meter_id), "Wpisz stan wodomierza w m³, np. 785,5.")
+        return meter_id, state
+    if form.get("akcja") == "sprawdz":
+        state.preview = await _preview(request, meter_id, value)
+        return meter_id, state
+    variables = {"input": {"meterId": meter_id, "value": str(value)}}
+    payload = (await run_operation(request, "SubmitReading", variables))["submitReading"]
+    if payload["errors"]:
+        # The form has one field: every refusal (value, date, meter) is shown beside it.
+        refusals = errors_from_user_errors(payload["errors"])
+        state.errors = FormErrors((value_id(meter_id), message) for _, message in refusals.items())
+        state.preview = await _preview(request, meter_id, value)
+        return meter_id, state
+    return meter_id, ReadingForm(receipt=payload["reading"], warnings=payload["warnings"])
+
+
+@customer_form
+async def submit_reading(request: Request) -> Response:
+    """POST /odczyty: check (akcja=sprawdz) or send one meter's reading; the page comes
+    back with the check, the refusal beside the field (422), or the receipt."""
+    form = request.state.form
+    choice = await choose_account(request)
+    if choice.number is None:
+        return no_accounts(request, choice, "Odczyty")
+    meter_id, state = await _handle_form(request, form)
+    if is_fragment_request(request):
+        # htmx: the live check while typing replaces only the preview, a button the form.
+        preview_only = request.headers.get("hx-target", "").startswith("podglad-")
+        return render(
+            request,
+            FORM_TEMPLATE,
+            {"meter": {"id": meter_id, **_form_view(meter_id, state)}, "choice": choice},
+            status_code=422 if state.errors and not preview_only else 200,
+            block="preview" if preview_only else None,
+        )
+    data = await run_operation(
+        request, "ReadingsPage", {"number": choice.number, "first": PAGE_SIZE}
+    )
+    if data["account"] is None:
+        raise HTTPException(404, "Nie masz w eBOK konta o tym numerze.")
+    context = await _page_context(request, choice, data, {meter_id: state})
+    return form_response(request, PAGE_TEMPLATE, context, state.errors or None)
+
+
+routes: list[BaseRoute] = [
+    Route("/odczyty", readings, methods=["GET"]),
+    Route("/odczyty", submit_reading, methods=["POST"]),
+]
