@@ -73,31 +73,124 @@ LAST_NAMES = ["Nowak", "Kowalski", "Wiśniewska", "Wójcik", "Kamińska", "Lewan
 
 # Columns of every table written, in the order rows are built.
 COLUMNS: dict[str, tuple[str, ...]] = {
-    "tariffs": ("id", "valid_from", "valid_to", "water_price", "sewage_price",
-                "subscription_fee", "vat_rate"),
-    "accounts": ("id", "number", "kind", "holder_name", "tax_id", "street", "building_number",
-                 "apartment_number", "postal_code", "city", "email", "phone", "billing_cycle",
-                 "e_readings_blocked", "created_at", "balance", "version"),
+    "tariffs": (
+        "id",
+        "valid_from",
+        "valid_to",
+        "water_price",
+        "sewage_price",
+        "subscription_fee",
+        "vat_rate",
+    ),
+    "accounts": (
+        "id",
+        "number",
+        "kind",
+        "holder_name",
+        "tax_id",
+        "street",
+        "building_number",
+        "apartment_number",
+        "postal_code",
+        "city",
+        "email",
+        "phone",
+        "billing_cycle",
+        "e_readings_blocked",
+        "created_at",
+        "balance",
+        "version",
+    ),
     "premises": ("id", "street", "building_number", "apartment_number", "postal_code", "city"),
-    "contracts": ("id", "account_id", "premises_id", "number", "signed_on", "valid_from",
-                  "valid_to", "services"),
-    "meters": ("id", "contract_id", "serial_number", "is_main", "installed_on", "removed_on",
-               "digits"),
-    "readings": ("id", "meter_id", "value", "read_on", "source", "submitted_at",
-                 "customer_month", "flagged_implausible"),
-    "invoices": ("id", "account_id", "number", "kind", "issued_on", "period_from", "period_to",
-                 "due_date", "net", "vat", "gross", "created_at", "paid", "settlement",
-                 "billing_key"),
-    "invoice_lines": ("id", "invoice_id", "position", "service", "description", "quantity",
-                      "unit", "unit_price", "net", "vat_rate", "vat", "gross", "estimated",
-                      "tariff_id"),
+    "contracts": (
+        "id",
+        "account_id",
+        "premises_id",
+        "number",
+        "signed_on",
+        "valid_from",
+        "valid_to",
+        "services",
+    ),
+    "meters": (
+        "id",
+        "contract_id",
+        "serial_number",
+        "is_main",
+        "installed_on",
+        "removed_on",
+        "digits",
+    ),
+    "readings": (
+        "id",
+        "meter_id",
+        "value",
+        "read_on",
+        "source",
+        "submitted_at",
+        "customer_month",
+        "flagged_implausible",
+    ),
+    "invoices": (
+        "id",
+        "account_id",
+        "number",
+        "kind",
+        "issued_on",
+        "period_from",
+        "period_to",
+        "due_date",
+        "net",
+        "vat",
+        "gross",
+        "created_at",
+        "paid",
+        "settlement",
+        "billing_key",
+    ),
+    "invoice_lines": (
+        "id",
+        "invoice_id",
+        "position",
+        "service",
+        "description",
+        "quantity",
+        "unit",
+        "unit_price",
+        "net",
+        "vat_rate",
+        "vat",
+        "gross",
+        "estimated",
+        "tariff_id",
+    ),
     "invoice_readings": ("invoice_id", "reading_id"),
-    "payments": ("id", "account_id", "amount", "method", "status", "created_at", "booked_on",
-                 "reference", "title", "payer_name"),
+    "payments": (
+        "id",
+        "account_id",
+        "amount",
+        "method",
+        "status",
+        "created_at",
+        "booked_on",
+        "reference",
+        "title",
+        "payer_name",
+    ),
     "payment_allocations": ("id", "payment_id", "invoice_id", "amount"),
-    "users": ("id", "login", "email", "password_hash", "role", "must_change_password",
-              "accepted_terms_version", "is_active", "created_at", "password_changed_at",
-              "version"),
+    "users": (
+        "id",
+        "login",
+        "email",
+        "password_hash",
+        "role",
+        "must_change_password",
+        "accepted_terms_version",
+        "is_active",
+        "created_at",
+        "password_changed_at",
+        "version",
+    ),
     "user_accounts": ("user_id", "account_id"),
     "api_tokens": ("id", "user_id", "kind", "name", "token_hash", "scopes", "created_at"),
     "announcements": ("id", "kind", "title", "body", "published_at"),
@@ -188,18 +281,32 @@ class Generator:
 
     def fixed_rows(self, batch: Batch) -> None:
         for t in self.tariffs:
-            batch.add("tariffs", (t.id, t.valid_from, t.valid_to, t.water, t.sewage,
-                                  t.subscription, VAT_RATE))
+            batch.add(
+                "tariffs",
+                (t.id, t.valid_from, t.valid_to, t.water, t.sewage, t.subscription, VAT_RATE),
+            )
         for i, (kind, title) in enumerate(
-            [("NEWS", "Nowe godziny pracy BOK"), ("PLANNED_OUTAGE", "Przerwa w dostawie wody"),
-             ("PRODUCT", "e-Faktura zamiast papieru")]
+            [
+                ("NEWS", "Nowe godziny pracy BOK"),
+                ("PLANNED_OUTAGE", "Przerwa w dostawie wody"),
+                ("PRODUCT", "e-Faktura zamiast papieru"),
+            ]
         ):
             published = self.now - timedelta(days=10 * (i + 1))
             batch.add("announcements", (i + 1, kind, title, f"{title}: szczegóły.", published))
 
-    def account(self, batch: Batch, index: int, number: str, *, years: float | None = None,
-                cycle: str | None = None, with_user: bool | None = None, profile: str | None = None,
-                extra_history: int = 0) -> None:
+    def account(
+        self,
+        batch: Batch,
+        index: int,
+        number: str,
+        *,
+        years: float | None = None,
+        cycle: str | None = None,
+        with_user: bool | None = None,
+        profile: str | None = None,
+        extra_history: int = 0,
+    ) -> None:
         rng = random.Random(self.seed * 1_000_003 + index)
         community = cycle is None and rng.random() < 0.05
         if cycle is None:
@@ -227,22 +334,37 @@ class Generator:
         premises_id = self.ids.take("premises")
         batch.add("premises", (premises_id, street, building, flat, postal, "Dąbrowa Wielka"))
         contract_id = self.ids.take("contracts")
-        batch.add("contracts", (contract_id, account_id, premises_id, f"U/B/{number}",
-                                start - timedelta(days=20), start, None,
-                                "WATER,SEWAGE,SUBSCRIPTION"))
+        batch.add(
+            "contracts",
+            (
+                contract_id,
+                account_id,
+                premises_id,
+                f"U/B/{number}",
+                start - timedelta(days=20),
+                start,
+                None,
+                "WATER,SEWAGE,SUBSCRIPTION",
+            ),
+        )
         meter_id = self.ids.take("meters")
-        batch.add("meters", (meter_id, contract_id, f"WB-{number}", community, start, None,
-                             6 if community else 5))
+        batch.add(
+            "meters",
+            (meter_id, contract_id, f"WB-{number}", community, start, None, 6 if community else 5),
+        )
         monthly_use = rng.uniform(150, 400) if community else rng.uniform(2.5, 7.0)
         value = Decimal(rng.randint(0, 300))
-        batch.add("readings", (self.ids.take("readings"), meter_id, value, start, "COLLECTOR",
-                               opened, None, False))
+        batch.add(
+            "readings",
+            (self.ids.take("readings"), meter_id, value, start, "COLLECTOR", opened, None, False),
+        )
 
         # (id, gross, due date) of every invoice, oldest first; then who paid what.
         invoices: list[tuple[int, Decimal, date, date, str]] = []
         if extra_history:
-            value = self._extra_history(batch, account_id, number, meter_id, value, start,
-                                        extra_history, invoices)
+            value = self._extra_history(
+                batch, account_id, number, meter_id, value, start, extra_history, invoices
+            )
         period_from = start
         while True:
             period_to = month_add(period_from, months_per_period) - timedelta(days=1)
@@ -255,41 +377,108 @@ class Generator:
             customer = rng.random() < 0.3
             reading_id = self.ids.take("readings")
             read_at = datetime.combine(period_to, datetime.min.time(), UTC) + timedelta(hours=10)
-            batch.add("readings", (reading_id, meter_id, value, period_to,
-                                   "CUSTOMER" if customer else "COLLECTOR", read_at,
-                                   period_to.replace(day=1) if customer else None, False))
+            batch.add(
+                "readings",
+                (
+                    reading_id,
+                    meter_id,
+                    value,
+                    period_to,
+                    "CUSTOMER" if customer else "COLLECTOR",
+                    read_at,
+                    period_to.replace(day=1) if customer else None,
+                    False,
+                ),
+            )
             tariff = _tariff_on(self.tariffs, period_from)
             invoice_id = self.ids.take("invoices")
-            gross = self._invoice(batch, invoice_id, account_id, number, tariff, used, months,
-                                  period_from, period_to, issued_on)
+            gross = self._invoice(
+                batch,
+                invoice_id,
+                account_id,
+                number,
+                tariff,
+                used,
+                months,
+                period_from,
+                period_to,
+                issued_on,
+            )
             batch.add("invoice_readings", (invoice_id, reading_id))
             due = issued_on + timedelta(days=14)
             invoices.append((invoice_id, gross, issued_on, due, f"{account_id}:{period_to}"))
             period_from = period_to + timedelta(days=1)
 
         paid = self._payments(batch, rng, account_id, number, holder, invoices, profile)
-        balance = sum((g for _, g, _, _, _ in invoices), Decimal(0)) - sum(paid.values(),
-                                                                             Decimal(0))
+        balance = sum((g for _, g, _, _, _ in invoices), Decimal(0)) - sum(
+            paid.values(), Decimal(0)
+        )
         version = len(invoices) + len(paid)
-        batch.add("accounts", (
-            account_id, number, "HOUSING_COMMUNITY" if community else "INDIVIDUAL", holder,
-            f"{rng.randint(10**9, 10**10 - 1)}" if community else None, street, building, flat,
-            postal, "Dąbrowa Wielka", f"k{number}@example.pl", f"+48 600 {index % 1000:03d} 000",
-            cycle, False, opened, money(balance), version,
-        ))
+        batch.add(
+            "accounts",
+            (
+                account_id,
+                number,
+                "HOUSING_COMMUNITY" if community else "INDIVIDUAL",
+                holder,
+                f"{rng.randint(10**9, 10**10 - 1)}" if community else None,
+                street,
+                building,
+                flat,
+                postal,
+                "Dąbrowa Wielka",
+                f"k{number}@example.pl",
+                f"+48 600 {index % 1000:03d} 000",
+                cycle,
+                False,
+                opened,
+                money(balance),
+                version,
+            ),
+        )
         if with_user:
             user_id = self.ids.take("users")
-            batch.add("users", (user_id, f"bench{number}", f"k{number}@example.pl",
-                                self.password_hash, "CUSTOMER", False, "2026-01", True, opened,
-                                opened, 0))
+            batch.add(
+                "users",
+                (
+                    user_id,
+                    f"bench{number}",
+                    f"k{number}@example.pl",
+                    self.password_hash,
+                    "CUSTOMER",
+                    False,
+                    "2026-01",
+                    True,
+                    opened,
+                    opened,
+                    0,
+                ),
+            )
             batch.add("user_accounts", (user_id, account_id))
-            batch.add("api_tokens", (self.ids.take("api_tokens"), user_id, "PERSONAL",
-                                     "aplikacja", token_hash(bench_token(number)), "READ,WRITE",
-                                     opened))
+            batch.add(
+                "api_tokens",
+                (
+                    self.ids.take("api_tokens"),
+                    user_id,
+                    "PERSONAL",
+                    "aplikacja",
+                    token_hash(bench_token(number)),
+                    "READ,WRITE",
+                    opened,
+                ),
+            )
 
-    def _extra_history(self, batch: Batch, account_id: int, number: str, meter_id: int,
-                       value: Decimal, start: date, count: int,
-                       invoices: list[tuple[int, Decimal, date, date, str]]) -> Decimal:
+    def _extra_history(
+        self,
+        batch: Batch,
+        account_id: int,
+        number: str,
+        meter_id: int,
+        value: Decimal,
+        start: date,
+        count: int,
+        invoices: list[tuple[int, Decimal, date, date, str]],
+    ) -> Decimal:
         """`count` weekly invoices before `start`, each with its reading (all paid)."""
         tariff = self.tariffs[0]
         period_from = start - timedelta(days=7 * count)
@@ -297,53 +486,135 @@ class Generator:
             period_to = period_from + timedelta(days=6)
             value += Decimal(1)
             reading_id = self.ids.take("readings")
-            batch.add("readings", (reading_id, meter_id, value, period_to, "COLLECTOR",
-                                   datetime.combine(period_to, datetime.min.time(), UTC), None,
-                                   False))
+            batch.add(
+                "readings",
+                (
+                    reading_id,
+                    meter_id,
+                    value,
+                    period_to,
+                    "COLLECTOR",
+                    datetime.combine(period_to, datetime.min.time(), UTC),
+                    None,
+                    False,
+                ),
+            )
             invoice_id = self.ids.take("invoices")
             issued_on = period_to + timedelta(days=1)
-            gross = self._invoice(batch, invoice_id, account_id, number, tariff, Decimal(1), 0,
-                                  period_from, period_to, issued_on)
+            gross = self._invoice(
+                batch,
+                invoice_id,
+                account_id,
+                number,
+                tariff,
+                Decimal(1),
+                0,
+                period_from,
+                period_to,
+                issued_on,
+            )
             batch.add("invoice_readings", (invoice_id, reading_id))
-            invoices.append((invoice_id, gross, issued_on, issued_on + timedelta(days=14),
-                             f"{account_id}:{period_to}"))
+            invoices.append(
+                (
+                    invoice_id,
+                    gross,
+                    issued_on,
+                    issued_on + timedelta(days=14),
+                    f"{account_id}:{period_to}",
+                )
+            )
             period_from = period_to + timedelta(days=1)
         return value
 
-    def _invoice(self, batch: Batch, invoice_id: int, account_id: int, number: str,
-                 tariff: Tariff, used: Decimal, months: int, period_from: date, period_to: date,
-                 issued_on: date) -> Decimal:
+    def _invoice(
+        self,
+        batch: Batch,
+        invoice_id: int,
+        account_id: int,
+        number: str,
+        tariff: Tariff,
+        used: Decimal,
+        months: int,
+        period_from: date,
+        period_to: date,
+        issued_on: date,
+    ) -> Decimal:
         series = f"FV/{issued_on.year}/{issued_on.month:02d}"
         position = self.series.get(series, 0) + 1
         self.series[series] = position
         lines = [
             ("WATER", f"Dostawa wody ({tariff.water} zł/m³)", used, "M3", tariff.water),
-            ("SEWAGE", f"Odprowadzanie ścieków ({tariff.sewage} zł/m³)", used, "M3",
-             tariff.sewage),
+            ("SEWAGE", f"Odprowadzanie ścieków ({tariff.sewage} zł/m³)", used, "M3", tariff.sewage),
         ]
         if months:
-            lines.append(("SUBSCRIPTION", "Opłata abonamentowa", Decimal(months), "MIES",
-                          tariff.subscription))
+            lines.append(
+                (
+                    "SUBSCRIPTION",
+                    "Opłata abonamentowa",
+                    Decimal(months),
+                    "MIES",
+                    tariff.subscription,
+                )
+            )
         net_total = vat_total = Decimal(0)
         for i, (service, description, quantity, unit, price) in enumerate(lines, 1):
             net = money(quantity * price)
             vat = money(net * VAT_RATE / 100)
             net_total += net
             vat_total += vat
-            batch.add("invoice_lines", (self.ids.take("invoice_lines"), invoice_id, i, service,
-                                        description, quantity.quantize(MILLI), unit, price, net,
-                                        VAT_RATE, vat, net + vat, False, tariff.id))
+            batch.add(
+                "invoice_lines",
+                (
+                    self.ids.take("invoice_lines"),
+                    invoice_id,
+                    i,
+                    service,
+                    description,
+                    quantity.quantize(MILLI),
+                    unit,
+                    price,
+                    net,
+                    VAT_RATE,
+                    vat,
+                    net + vat,
+                    False,
+                    tariff.id,
+                ),
+            )
         gross = net_total + vat_total
         created = datetime.combine(issued_on, datetime.min.time(), UTC) - timedelta(minutes=30)
-        batch.add("invoices", [invoice_id, account_id, f"{series}/{position:06d}", "INVOICE",
-                               issued_on, period_from, period_to, issued_on + timedelta(days=14),
-                               net_total, vat_total, gross, created, None, None,
-                               f"{account_id}:{period_to}"])
+        batch.add(
+            "invoices",
+            [
+                invoice_id,
+                account_id,
+                f"{series}/{position:06d}",
+                "INVOICE",
+                issued_on,
+                period_from,
+                period_to,
+                issued_on + timedelta(days=14),
+                net_total,
+                vat_total,
+                gross,
+                created,
+                None,
+                None,
+                f"{account_id}:{period_to}",
+            ],
+        )
         return gross
 
-    def _payments(self, batch: Batch, rng: random.Random, account_id: int, number: str,
-                  holder: str, invoices: list[tuple[int, Decimal, date, date, str]],
-                  profile: str) -> dict[int, Decimal]:
+    def _payments(
+        self,
+        batch: Batch,
+        rng: random.Random,
+        account_id: int,
+        number: str,
+        holder: str,
+        invoices: list[tuple[int, Decimal, date, date, str]],
+        profile: str,
+    ) -> dict[int, Decimal]:
         """Payments for the invoices as the profile has it; fills in each invoice's paid
         amount and settlement. Returns the amount of each payment by id."""
         paid_of: dict[int, Decimal] = {}
@@ -361,11 +632,25 @@ class Generator:
             booked = max(booked, issued_on)
             payment_id = self.ids.take("payments")
             at = datetime.combine(booked, datetime.min.time(), UTC) + timedelta(hours=12)
-            batch.add("payments", (payment_id, account_id, amount, "BANK_TRANSFER", "COMPLETED",
-                                   at, booked, f"BENCH-{payment_id:09d}",
-                                   f"Nr klienta {number}", holder))
-            batch.add("payment_allocations", (self.ids.take("payment_allocations"), payment_id,
-                                              invoice_id, amount))
+            batch.add(
+                "payments",
+                (
+                    payment_id,
+                    account_id,
+                    amount,
+                    "BANK_TRANSFER",
+                    "COMPLETED",
+                    at,
+                    booked,
+                    f"BENCH-{payment_id:09d}",
+                    f"Nr klienta {number}",
+                    holder,
+                ),
+            )
+            batch.add(
+                "payment_allocations",
+                (self.ids.take("payment_allocations"), payment_id, invoice_id, amount),
+            )
             paid_of[invoice_id] = amount
             payments[payment_id] = amount
         # Fill paid and settlement of this account's invoices (the last rows added).
@@ -410,8 +695,10 @@ class SqliteWriter:
             if not rows:
                 continue
             columns = COLUMNS[table]
-            sql = (f"INSERT INTO {table} ({', '.join(columns)}) "
-                   f"VALUES ({', '.join('?' * len(columns))})")
+            sql = (
+                f"INSERT INTO {table} ({', '.join(columns)}) "
+                f"VALUES ({', '.join('?' * len(columns))})"
+            )
             self.connection.executemany(sql, ([_sqlite_value(v) for v in r] for r in rows))
 
     def series(self, series: dict[str, int]) -> None:
@@ -471,10 +758,19 @@ def accounts_to_write(generator: Generator, count: int, batch_rows: int) -> Iter
         if batch.size() >= batch_rows:
             yield batch
             batch = Batch()
-    generator.account(batch, count, BENCH_LIGHT, years=2, cycle="BIMONTHLY", with_user=True,
-                      profile="good")
-    generator.account(batch, count + 1, BENCH_HEAVY, years=2, cycle="BIMONTHLY",
-                      with_user=True, profile="good", extra_history=HEAVY_EXTRA_INVOICES)
+    generator.account(
+        batch, count, BENCH_LIGHT, years=2, cycle="BIMONTHLY", with_user=True, profile="good"
+    )
+    generator.account(
+        batch,
+        count + 1,
+        BENCH_HEAVY,
+        years=2,
+        cycle="BIMONTHLY",
+        with_user=True,
+        profile="good",
+        extra_history=HEAVY_EXTRA_INVOICES,
+    )
     yield batch
 
 
@@ -484,8 +780,15 @@ def _password_hash() -> str:
     return PasswordHasher().hash(BENCH_PASSWORD)
 
 
-async def generate(database_url: str, accounts: int, max_years: int, users_every: int,
-                   today: date, seed: int = 7, quiet: bool = False) -> dict[str, int]:
+async def generate(
+    database_url: str,
+    accounts: int,
+    max_years: int,
+    users_every: int,
+    today: date,
+    seed: int = 7,
+    quiet: bool = False,
+) -> dict[str, int]:
     """Migrate and fill the database; the number of rows written to each table."""
     await migrate_database(database_url)
     await close_database()
@@ -514,8 +817,10 @@ async def generate(database_url: str, accounts: int, max_years: int, users_every
         done = written["accounts"]
         if not quiet:
             elapsed = time.perf_counter() - started
-            print(f"{done:>8} accounts, {sum(written.values()):>10} rows, {elapsed:6.0f} s",
-                  file=sys.stderr)
+            print(
+                f"{done:>8} accounts, {sum(written.values()):>10} rows, {elapsed:6.0f} s",
+                file=sys.stderr,
+            )
     if isinstance(writer, PostgresWriter):
         await writer.series(generator.series)
         await writer.close()
@@ -530,16 +835,31 @@ def main() -> None:
     parser.add_argument("--database-url", required=True)
     parser.add_argument("--accounts", type=int, default=20_000)
     parser.add_argument("--max-years", type=int, default=10, help="longest history, in years")
-    parser.add_argument("--users-every", type=int, default=10,
-                        help="every N-th account has a user with an API token")
-    parser.add_argument("--today", type=date.fromisoformat,
-                        default=datetime.now(WARSAW).date(), help="the last day of history")
+    parser.add_argument(
+        "--users-every",
+        type=int,
+        default=10,
+        help="every N-th account has a user with an API token",
+    )
+    parser.add_argument(
+        "--today",
+        type=date.fromisoformat,
+        default=datetime.now(WARSAW).date(),
+        help="the last day of history",
+    )
     parser.add_argument("--seed", type=int, default=7)
     arguments = parser.parse_args()
     started = time.perf_counter()
-    written = asyncio.run(generate(arguments.database_url, arguments.accounts,
-                                   arguments.max_years, arguments.users_every, arguments.today,
-                                   arguments.seed))
+    written = asyncio.run(
+        generate(
+            arguments.database_url,
+            arguments.accounts,
+            arguments.max_years,
+            arguments.users_every,
+            arguments.today,
+            arguments.seed,
+        )
+    )
     elapsed = time.perf_counter() - started
     for table, count in written.items():
         print(f"{table:<20} {count:>12,}")
