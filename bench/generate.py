@@ -353,7 +353,7 @@ class Generator:
             (meter_id, contract_id, f"WB-{number}", community, start, None, 6 if community else 5),
         )
         monthly_use = rng.uniform(150, 400) if community else rng.uniform(2.5, 7.0)
-        value = Decimal(rng.randint(0, 300))
+        value = Decimal(rng.randint(0, 300)).quantize(MILLI)
         batch.add(
             "readings",
             (self.ids.take("readings"), meter_id, value, start, "COLLECTOR", opened, None, False),
