@@ -267,7 +267,7 @@ def _tariff_on(tariffs: list[Tariff], day: date) -> Tariff:
 @dataclass
 class Generator:
     today: date
-    max_years: int
+    max_years: float
     users_every: int
     seed: int
     password_hash: str
@@ -783,7 +783,7 @@ def _password_hash() -> str:
 async def generate(
     database_url: str,
     accounts: int,
-    max_years: int,
+    max_years: float,
     users_every: int,
     today: date,
     seed: int = 7,
@@ -834,7 +834,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", required=True)
     parser.add_argument("--accounts", type=int, default=20_000)
-    parser.add_argument("--max-years", type=int, default=10, help="longest history, in years")
+    parser.add_argument("--max-years", type=float, default=10, help="longest history, in years")
     parser.add_argument(
         "--users-every",
         type=int,
