@@ -17,7 +17,7 @@ Depth, aliases and tokens are limited earlier, by validation (schema/__init__.py
 from __future__ import annotations
 
 import sys
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import AsyncIterator, Collection, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -242,6 +242,37 @@ class _Walk:
         return is_abstract_type(conditional) and self.schema.is_sub_type(conditional, type_)  # type: ignore[arg-type]
 
 
+# Costs of operations already measured, by query text, operation and variables: a
+# page's or partner app's operation is the same walk every time (the ParserCache hands
+# back the same document for the same text). Only accepted operations are kept, so a
+# refusal is decided afresh; bounded, so endless distinct queries cannot grow it.
+MEASURED_SIZE = 1024
+_measured_costs: OrderedDict[tuple[str, str | None, str], int] = OrderedDict()
+
+
+def _measured(
+    schema: GraphQLSchema,
+    query: str | None,
+    document: DocumentNode,
+    operation: OperationDefinitionNode,
+    variables: VariableValues,
+) -> int:
+    """`measure(...).cost`, remembered for an operation text and variables measured before."""
+    if query is None:
+        return measure(schema, document, operation, variables).cost
+    name = operation.name.value if operation.name else None
+    key = (query, name, repr(sorted(variables.coerced.items())))
+    cost = _measured_costs.get(key)
+    if cost is not None:
+        _measured_costs.move_to_end(key)
+        return cost
+    cost = measure(schema, document, operation, variables).cost
+    _measured_costs[key] = cost
+    if len(_measured_costs) > MEASURED_SIZE:
+        _measured_costs.popitem(last=False)
+    return cost
+
+
 def _as_request_errors(errors: Iterable[GraphQLError]) -> list[GraphQLError]:
     """Errors in the request itself (its variables): BAD_REQUEST, not a server fault."""
     plain = list(errors)
@@ -272,7 +303,7 @@ class RequestLimits(SchemaExtension):
         if isinstance(variables, list):
             return _as_request_errors(variables)
         try:
-            cost = measure(schema, document, operation, variables).cost
+            cost = _measured(schema, execution.query, document, operation, variables)
             if isinstance(execution.context, Context):
                 await allowances.charge(execution.context, cost)
         except GraphQLError as error:

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from models.clock import Clock
 from models.orm import Session, User
+from models.reads.identity import session_with_user
 from models.services.secrets import new_secret, secret_hash
 
 IDLE_TIMEOUT = timedelta(minutes=30)
@@ -43,7 +44,7 @@ async def start_session(
 
 async def resume_session(key: str, clock: Clock) -> SignedIn | None:
     """The session behind a cookie, if it is still alive; slides its idle expiry."""
-    session = await Session.get_or_none(key_hash=secret_hash(key)).select_related("user")
+    session = await session_with_user(secret_hash(key))
     if session is None:
         return None
     now = clock.now()

@@ -19,6 +19,7 @@ from models.clock import Clock
 from models.enums import Scope, TokenKind
 from models.errors import NotFound, RefreshTokenExpired, RefreshTokenUnknown
 from models.orm import ApiToken, User
+from models.reads.identity import live_token
 from models.security_log import security_event
 from models.services.secrets import new_secret, secret_hash
 
@@ -138,22 +139,17 @@ async def authenticate_bearer(
     token: str, clock: Clock, *, client_address: str | None = None
 ) -> Bearer | None:
     now = clock.now()
-    row = (
-        await ApiToken.filter(
-            token_hash=secret_hash(token), revoked_at__isnull=True, rotated_at__isnull=True
-        )
-        .select_related("user")
-        .first()
-    )
-    if row is None or not row.user.is_active:
+    found = await live_token(secret_hash(token))
+    if found is None or not found[1].is_active:
         return None
+    row, user = found
     if row.expires_at is not None and row.expires_at <= now:
         return None
     if row.last_used_at is None or now - row.last_used_at >= LAST_USED_RESOLUTION:
         # Once a minute at most: every request writing would turn reads into writes.
         await ApiToken.filter(id=row.id).update(last_used_at=now)
         security_event("token_used", user_id=row.user_id, token_id=row.id, ip=client_address)
-    return Bearer(user=row.user, scopes=_scopes(row.scopes), token_id=row.id)
+    return Bearer(user=user, scopes=_scopes(row.scopes), token_id=row.id)
 
 
 def _live(now: datetime) -> Q:
