@@ -1,0 +1,40 @@
+"""What the staff back office looks up: account search across the indexed numbers.
+
+Customer numbers, meter serials and invoice numbers are unique columns: they are
+matched exactly (and customer numbers also by prefix, a range on the same index),
+so no search reads a whole table of meters or invoices. Holder names and addresses
+are matched anywhere in the text, only for three characters or more.
+"""
+
+from __future__ import annotations
+
+from models.orm import Account, Invoice, Meter
+
+MIN_TEXT_QUERY = 3
+# A prefix range's upper bound: above every character a customer number can hold.
+_PREFIX_END = "\uffff"
+
+
+async def search_account_ids(query: str) -> list[int]:
+    """Ids of the accounts matching `query`, ordered by customer number."""
+    text = " ".join(query.split())
+    if not text:
+        return []
+    ids: set[int] = set()
+    ids.update(
+        await Account.filter(number__gte=text, number__lt=text + _PREFIX_END).values_list(
+            "id", flat=True
+        )
+    )
+    ids.update(
+        await Meter.filter(serial_number=text).values_list("contract__account_id", flat=True)
+    )
+    ids.update(await Invoice.filter(number=text).values_list("account_id", flat=True))
+    if len(text) >= MIN_TEXT_QUERY:
+        ids.update(await Account.filter(holder_name__icontains=text).values_list("id", flat=True))
+        ids.update(await Account.filter(street__icontains=text).values_list("id", flat=True))
+        ids.update(await Account.filter(city__icontains=text).values_list("id", flat=True))
+    found = [i for i in ids if i is not None]
+    if not found:
+        return []
+    return list(await Account.filter(id__in=found).order_by("number").values_list("id", flat=True))
