@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from strawberry.tools import merge_types
 
+from schema.access import AccessMutation, AccessQuery
 from schema.mutation import TokenMutation
 from schema.query import ReadQuery
 
-QUERIES: tuple[type, ...] = (ReadQuery,)
-MUTATIONS: tuple[type, ...] = (TokenMutation,)
+QUERIES: tuple[type, ...] = (ReadQuery, AccessQuery)
+MUTATIONS: tuple[type, ...] = (TokenMutation, AccessMutation)
 
 Query = merge_types("Query", QUERIES)
 Mutation = merge_types("Mutation", MUTATIONS)

@@ -8,7 +8,7 @@ are matched anywhere in the text, only for three characters or more.
 
 from __future__ import annotations
 
-from models.orm import Account, Invoice, Meter
+from models.orm import Account, Invoice, Meter, User
 
 MIN_TEXT_QUERY = 3
 # A prefix range's upper bound: above every character a customer number can hold.
@@ -38,3 +38,8 @@ async def search_account_ids(query: str) -> list[int]:
     if not found:
         return []
     return list(await Account.filter(id__in=found).order_by("number").values_list("id", flat=True))
+
+
+async def account_users(account_number: str) -> list[User]:
+    """The eBOK users linked to an account."""
+    return list(await User.filter(accounts__number=account_number).order_by("id"))
