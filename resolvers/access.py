@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from models.errors import NotFound
+from models.errors import Forbidden, NotFound
 from models.orm import AuditEntry, Registration, User
 from models.reads import accounts as account_reads
 from models.rows import AccountRow
@@ -34,7 +34,9 @@ async def request_account_link(
     ctx: Context, account_number: str, invoice_number: str
 ) -> Registration:
     viewer = ctx.viewer
-    assert viewer is not None  # CanWrite: a signed-in customer
+    assert viewer is not None  # CanWrite: a signed-in user
+    if ctx.is_staff:
+        raise Forbidden()  # staff see every account already; they link none to themselves
     registration = await registrations.request_account_link(
         viewer, account_number, invoice_number, ctx.clock, ctx.client_address
     )
