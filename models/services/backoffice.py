@@ -13,6 +13,10 @@ from models.orm import Account, Invoice, Meter, User
 MIN_TEXT_QUERY = 3
 # A prefix range's upper bound: above every character a customer number can hold.
 _PREFIX_END = "\uffff"
+NUMBER_LENGTH = 16
+SERIAL_LENGTH = 32
+INVOICE_NUMBER_LENGTH = 32
+TEXT_COLUMNS = (("holder_name", 200), ("street", 120), ("city", 80))
 
 
 async def search_account_ids(query: str) -> list[int]:
@@ -21,19 +25,22 @@ async def search_account_ids(query: str) -> list[int]:
     if not text:
         return []
     ids: set[int] = set()
-    ids.update(
-        await Account.filter(number__gte=text, number__lt=text + _PREFIX_END).values_list(
-            "id", flat=True
-        )
-    )
-    ids.update(
-        await Meter.filter(serial_number=text).values_list("contract__account_id", flat=True)
-    )
-    ids.update(await Invoice.filter(number=text).values_list("account_id", flat=True))
+    # The ORM refuses a value longer than its column: such a value matches nothing.
+    if len(text) < NUMBER_LENGTH:
+        prefix = Account.filter(number__gte=text, number__lt=text + _PREFIX_END)
+        ids.update(await prefix.values_list("id", flat=True))
+    elif len(text) == NUMBER_LENGTH:
+        ids.update(await Account.filter(number=text).values_list("id", flat=True))
+    if len(text) <= SERIAL_LENGTH:
+        meters = Meter.filter(serial_number=text)
+        ids.update(await meters.values_list("contract__account_id", flat=True))
+    if len(text) <= INVOICE_NUMBER_LENGTH:
+        ids.update(await Invoice.filter(number=text).values_list("account_id", flat=True))
     if len(text) >= MIN_TEXT_QUERY:
-        ids.update(await Account.filter(holder_name__icontains=text).values_list("id", flat=True))
-        ids.update(await Account.filter(street__icontains=text).values_list("id", flat=True))
-        ids.update(await Account.filter(city__icontains=text).values_list("id", flat=True))
+        for column, length in TEXT_COLUMNS:
+            if len(text) <= length:
+                matching = Account.filter(**{f"{column}__icontains": text})
+                ids.update(await matching.values_list("id", flat=True))
     found = [i for i in ids if i is not None]
     if not found:
         return []
