@@ -76,8 +76,14 @@ async def add_account_page(request: Request) -> Response:
     return form_response(request, LINK_TEMPLATE, {"values": {}, "sent": sent}, None)
 
 
-@customer_page
 async def add_account_submit(request: Request) -> Response:
+    # The form's token first: a forged post is refused (403) even when signed out.
+    await read_form(request)
+    return await _add_account_submit(request)
+
+
+@customer_page
+async def _add_account_submit(request: Request) -> Response:
     form = await read_form(request)
     values = {
         "accountNumber": _text(form, "accountNumber", 16),
@@ -100,6 +106,9 @@ def staff_page(handler: Endpoint) -> Endpoint:
 
     @wraps(handler)
     async def endpoint(request: Request) -> Response:
+        if request.method == "POST":
+            # The form's token first: a forged post is refused (403) whoever sends it.
+            await read_form(request)
         viewer = getattr(request.state, "viewer", None)
         if viewer is None:
             return RedirectResponse(LOGIN_URL, status_code=303)
