@@ -41,7 +41,10 @@ async def test_the_registration_form_shows_errors_beside_the_fields(
     await page.get_by_label("Adres e-mail").fill("katarzyna@example.com")
     await page.get_by_role("button", name="Wyślij zgłoszenie").click()
     await expect(page).to_have_title(re.compile("^Błąd:"))
-    await expect(page.locator(".error-summary")).to_contain_text("Zaakceptuj regulamin")
+    await expect(page.locator(".error-summary a[href='#login']")).to_have_text(
+        "To pole jest wymagane."
+    )
+    await expect(page.locator("#login-error")).to_contain_text("To pole jest wymagane.")
     # What was typed stays in the form.
     await expect(page.get_by_label("Adres e-mail")).to_have_value("katarzyna@example.com")
     await _check(page, axe_violations)
@@ -71,6 +74,7 @@ async def test_register_then_staff_approve_in_the_back_office(
         totp_at(STAFF_SECRET, Clock.real_now(), 1)
     )
     await staff.locator("main").get_by_role("button", name="Zaloguj się").click()
+    await expect(staff).to_have_url(re.compile(r"/konto$"))
     await staff.goto("/obsluga")
     await expect(staff.locator("h1")).to_have_text("Panel obsługi")
     await _check(staff, axe_violations)
