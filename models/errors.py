@@ -339,6 +339,64 @@ class ReadingSourceNotRecordable(DomainError):
 
 
 # --- requests staff decide ---------------------------------------------------------------
+# --- registration and the staff back office ----------------------------------------------
+
+
+class RegistrationNotEligible(DomainError):
+    """One answer for every reason (no such account, an invoice not its own, no invoice
+    yet, access already given or asked for), so registration reveals no account."""
+
+    code = ErrorCode.REGISTRATION_NOT_ELIGIBLE
+    polish = (
+        "Nie możemy przyjąć zgłoszenia z tymi danymi. Sprawdź numer klienta i numer "
+        "faktury (oba są na fakturze). Jeśli konto ma już dostęp do eBOK albo czeka na "
+        "weryfikację, skontaktuj się z biurem obsługi klienta."
+    )
+    english = (
+        "We cannot accept a request with these details. Check the customer number and "
+        "the invoice number (both are on the invoice). If the account already has eBOK "
+        "access or is waiting for verification, contact customer service."
+    )
+
+
+class LoginTaken(DomainError):
+    code = ErrorCode.LOGIN_TAKEN
+    polish = "Ten login jest już zajęty. Wybierz inny."
+    english = "This login is taken. Choose another."
+
+
+class InvalidLogin(DomainError):
+    code = ErrorCode.INVALID
+    polish = (
+        "Login musi mieć od 3 do 64 znaków: małe litery bez polskich znaków, cyfry, "
+        "kropka, myślnik lub podkreślenie, zaczynać się literą lub cyfrą."
+    )
+    english = (
+        "A login has 3 to 64 characters: lowercase letters, digits, dot, hyphen or "
+        "underscore, starting with a letter or digit."
+    )
+
+
+class InvalidEmail(DomainError):
+    code = ErrorCode.INVALID
+    polish = "Podaj adres e-mail w formacie nazwa@domena.pl."
+    english = "Enter an e-mail address like name@example.com."
+
+
+class ConsentRequired(DomainError):
+    code = ErrorCode.REQUIRED
+    polish = "{what}"
+    english = "{what_en}"
+
+
+class RegistrationRateLimited(DomainError):
+    code = ErrorCode.RATE_LIMITED
+    polish = "Zbyt wiele zgłoszeń z tego adresu. Spróbuj ponownie po {until}."
+    english = "Too many requests from this address. Try again after {until}."
+
+    def __init__(self, until: datetime) -> None:
+        super().__init__(None, until=local_time(until))
+        self.until = until
 
 
 class AlreadyDecided(DomainError):
@@ -396,3 +454,26 @@ class TariffVatInvalid(DomainError):
 
     def __init__(self) -> None:
         super().__init__("vatRate")
+
+    polish = "To zgłoszenie zostało już rozpatrzone."
+    english = "This request has already been decided."
+
+
+class RejectionNoteRequired(DomainError):
+    code = ErrorCode.REQUIRED
+    polish = "Podaj powód odrzucenia: trafi do klienta w wiadomości e-mail."
+    english = "Give the reason for the rejection: it is e-mailed to the customer."
+
+
+class FirstPasswordExpired(DomainError):
+    """Said only after the password itself matched: it tells its owner nothing new."""
+
+    code = ErrorCode.TOKEN_EXPIRED
+    polish = (
+        "Hasło jednorazowe wygasło. Ustaw nowe hasło przez „Nie pamiętasz hasła?” "
+        "albo skontaktuj się z biurem obsługi klienta."
+    )
+    english = (
+        "The one-time password has expired. Set a new one through "
+        '"Forgot your password?" or contact customer service.'
+    )

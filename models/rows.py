@@ -26,11 +26,13 @@ from models.enums import (
 from models.orm import (
     ApiToken,
     Attachment,
+    AuditEntry,
     BillingCycleChangeRequest,
     DataChangeRequest,
     FailureReport,
     Message,
     MessageThread,
+    Registration,
     User,
 )
 
@@ -180,3 +182,5 @@ FailureReportRow = FailureReport
 MessageRow = Message
 MessageThreadRow = MessageThread
 UserRow = User
+RegistrationRow = Registration
+AuditEntryRow = AuditEntry

@@ -53,3 +53,7 @@ async def pending(ctx: Context) -> list[BillingCycleChangeRequest]:
         .order_by("created_at", "id")
         .limit(500)
     )
+
+
+async def pending_count(ctx: Context) -> int:
+    return await BillingCycleChangeRequest.filter(status=RequestStatus.PENDING).count()

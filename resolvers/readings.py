@@ -174,3 +174,8 @@ async def record_reading(
     row = await ctx.loaders.readings_by_id.load(reading.id)
     assert row is not None
     return row
+
+
+async def review_counts(ctx: Context) -> tuple[int, int]:
+    """How many accounts have e-readings blocked, and how many readings await review."""
+    return await review.blocked_count(), await review.unusual_count()

@@ -7,6 +7,7 @@ import strawberry
 from models.enums import BillingCycle
 from resolvers import billing_cycle
 from resolvers.context import Context
+from schema.access import DecideInput
 from schema.errors import UserError, mutation
 from schema.permissions import CanWrite, IsStaff, IsStaffWriting
 from schema.types.talk import BillingCycleChangeRequest
@@ -16,13 +17,6 @@ from schema.types.talk import BillingCycleChangeRequest
 class RequestBillingCycleChangeInput:
     account_id: strawberry.ID
     cycle: BillingCycle
-
-
-@strawberry.input
-class DecideInput:
-    id: strawberry.ID
-    approve: bool
-    note: str | None = None
 
 
 @strawberry.type

@@ -62,6 +62,13 @@ MAX_LENGTHS: dict[str, int] = {
     "PublishAnnouncementInput.body": 20_000,
     "DecideInput.note": 2_000,
     "LiftReadingBlockInput.note": 2_000,
+    "RequestAccountLinkInput.accountNumber": 16,
+    "RequestAccountLinkInput.invoiceNumber": 32,
+    "Query.searchAccounts(query)": 100,
+    "Query.auditLog(action)": 64,
+    "Query.auditLog(actor)": 64,
+    "Query.accountUsers(number)": 16,
+    "Query.accountRegistrations(number)": 16,
 }
 
 # Wide enough for any invoice history and any contract the utility will sign; narrow

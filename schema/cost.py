@@ -45,6 +45,12 @@ FIELD_COSTS: dict[str, int] = {
     "Account.consumption": 3,
     # The whole schema, as GraphiQL asks for it first: large, but the same every time.
     "Query.__schema": 20,
+    # Registration and the back office: a few lookups each; an approval hashes a password.
+    "Mutation.register": 10,
+    "Mutation.requestAccountLink": 10,
+    "Mutation.decideRegistration": 20,
+    "Query.searchAccounts": 5,
+    "Query.auditLog": 2,
 }
 
 # How many items a list without `first` typically holds (its selection counts that
@@ -67,6 +73,11 @@ LIST_SIZES: dict[str, int] = {
     "Payment.allocations": 3,
     "MessageThread.messages": 20,
     "Message.attachments": 5,
+    "Query.pendingRegistrations": 20,
+    "Query.auditActions": 30,
+    "Query.staffQueues": 5,
+    "Query.accountUsers": 5,
+    "Query.accountRegistrations": 5,
 }
 # For a list nobody has sized yet (tests/api/test_query_limits.py asks for an entry).
 DEFAULT_LIST_SIZE = 10

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from strawberry.tools import merge_types
 
+from schema.access import AccessMutation, AccessQuery
 from schema.billing_admin import BillingAdminMutation, TariffQuery
 from schema.billing_cycle import BillingCycleMutation, BillingCycleQuery
 from schema.mutation import TokenMutation
@@ -17,9 +18,16 @@ from schema.query import ReadQuery
 from schema.reading_mutation import ReadingMutation
 from schema.staff_readings import StaffReadingMutation, StaffReadingQuery
 
-QUERIES: tuple[type, ...] = (ReadQuery, StaffReadingQuery, BillingCycleQuery, TariffQuery)
+QUERIES: tuple[type, ...] = (
+    ReadQuery,
+    AccessQuery,
+    StaffReadingQuery,
+    BillingCycleQuery,
+    TariffQuery,
+)
 MUTATIONS: tuple[type, ...] = (
     TokenMutation,
+    AccessMutation,
     ReadingMutation,
     StaffReadingMutation,
     BillingCycleMutation,

@@ -37,3 +37,30 @@ async def record(
         details=details or None,
         client_address=client_address,
     )
+
+
+async def recent_actions(action: str, client_address: str, *, since: datetime) -> list[datetime]:
+    """When this address did `action` since then (for per-address limits)."""
+    return await AuditEntry.filter(
+        action=action, client_address=client_address, at__gt=since
+    ).values_list("at", flat=True)  # type: ignore[return-value]
+
+
+async def entries(
+    *, offset: int, limit: int, action: str | None = None, actor: str | None = None
+) -> tuple[list[AuditEntry], int]:
+    """One page of the trail, newest first, with the total matching the filters."""
+    query = AuditEntry.all()
+    if action:
+        query = query.filter(action=action.strip().upper())
+    if actor:
+        query = query.filter(actor__login=actor.strip().lower())
+    total = await query.count()
+    rows = await query.order_by("-id").offset(offset).limit(limit).prefetch_related("actor")
+    return list(rows), total
+
+
+async def actions() -> list[str]:
+    """Every action name the trail holds (the filter's choices)."""
+    names = await AuditEntry.all().distinct().values_list("action", flat=True)
+    return sorted({str(n) for n in names})

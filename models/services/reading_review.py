@@ -49,6 +49,14 @@ async def unusual_readings(offset: int, limit: int) -> IdPage:
     return IdPage(ids=list(ids), total=await query.count())
 
 
+async def blocked_count() -> int:
+    return await Account.filter(e_readings_blocked=True).count()
+
+
+async def unusual_count() -> int:
+    return await Reading.filter(flagged_implausible=True).count()
+
+
 async def lift_block(
     account_id: int, note: str | None, *, by: User, clock: Clock, client_address: str | None
 ) -> Account:

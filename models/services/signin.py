@@ -29,7 +29,12 @@ from tortoise.functions import Count, Max, Min
 
 from models.clock import Clock
 from models.enums import LoginOutcome
-from models.errors import AccountLocked, InvalidCredentials, SignInRateLimited
+from models.errors import (
+    AccountLocked,
+    FirstPasswordExpired,
+    InvalidCredentials,
+    SignInRateLimited,
+)
 from models.orm import LoginAttempt, User
 from models.rules.signin_throttle import (
     ADDRESS_PAUSE,
@@ -43,7 +48,7 @@ from models.rules.signin_throttle import (
 )
 from models.rules.totp import matching_step
 from models.security_log import security_event
-from models.services import passwords
+from models.services import audit, passwords
 
 # What a successful sign-in hands to the session or token service.
 SignedInUser = User
@@ -111,14 +116,36 @@ async def sign_in(credentials: Credentials, clock: Clock) -> User:
         await _settle(attempt, LoginOutcome.FAILED)
         if address_until is not None:
             security_event("sign_in_rate_limited", level=logging.WARNING, login=login, ip=address)
+            await _audit("SIGN_IN_RATE_LIMITED", None, login, address, now)
             raise SignInRateLimited(address_until)
         security_event(
             "sign_in_failed", level=logging.WARNING, login=login, ip=address, device=trusted
         )
+        await _audit("SIGN_IN_FAILED", None, login, address, now)
         raise InvalidCredentials()
+    if user.password_expires_at is not None and user.password_expires_at <= now:
+        # A generated first (or one-time) password past its week: right, but dead.
+        await _settle(attempt, LoginOutcome.REFUSED)
+        security_event("sign_in_password_expired", login=login, user_id=user.id, ip=address)
+        await _audit("SIGN_IN_PASSWORD_EXPIRED", user, login, address, now)
+        raise FirstPasswordExpired()
     await _settle(attempt, LoginOutcome.SUCCEEDED)
     security_event("sign_in_succeeded", login=login, user_id=user.id, ip=address, device=trusted)
+    await _audit("SIGN_IN", user, login, address, now)
     return user
+
+
+async def _audit(action: str, user: User | None, login: str, address: str, now: datetime) -> None:
+    """Sign-ins and their failures in the audit log, for staff: the login tried and the
+    address, never the password."""
+    await audit.record(
+        action,
+        at=now,
+        actor=user,
+        object_type="Login",
+        object_id=login or None,
+        client_address=address,
+    )
 
 
 async def _check(login: str, credentials: Credentials) -> User | None:
@@ -196,6 +223,7 @@ async def _refuse_if_locked(attempt: LoginAttempt, history: LoginHistory, now: d
     if until is None or until <= now:
         return
     await _settle(attempt, LoginOutcome.REFUSED)
+    await _audit("SIGN_IN_LOCKED", None, attempt.login, attempt.client_address, now)
     security_event(
         "sign_in_locked",
         level=logging.WARNING,

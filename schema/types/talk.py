@@ -14,6 +14,7 @@ from schema.types.enums import (
     AnnouncementKind,
     Author,
     BillingCycle,
+    RegistrationKind,
     RequestStatus,
     ThreadCategory,
     ThreadStatus,
@@ -200,6 +201,10 @@ class Registration(relay.Node):
     login: str
     created_at: datetime
     status: RequestStatus
+    kind: RegistrationKind = strawberry.field(
+        description="a new user's request, or a signed-in user's request for one more account"
+    )
+    invoice_number: str = strawberry.field(description="the invoice number given as proof")
 
 
 @strawberry.type

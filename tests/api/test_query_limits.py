@@ -55,6 +55,25 @@ PAGE_VARIABLES: dict[str, dict[str, Any]] = {
     "DecideBillingCycleChange": {
         "input": {"id": "QmlsbGluZ0N5Y2xlQ2hhbmdlUmVxdWVzdDox", "approve": True}
     },
+    # Registration and the back office (web/pages/access.py).
+    "RegisterPage": {
+        "input": {
+            "accountNumber": "100002",
+            "invoiceNumber": "FV/2025/01/000002",
+            "email": "k@example.com",
+            "login": "k.wisniewska",
+            "acceptTerms": True,
+            "consentDataProcessing": True,
+        }
+    },
+    "RequestAccountLinkPage": {
+        "input": {"accountNumber": "100002", "invoiceNumber": "FV/2025/01/000002"}
+    },
+    "StaffHome": {"query": "100001", "search": True, "first": 20, "after": None},
+    "StaffRegistrations": {},
+    "DecideRegistrationPage": {"input": {"id": "UmVnaXN0cmF0aW9uOjE=", "approve": True}},
+    "StaffAccount": {"number": "100001"},
+    "StaffAuditLog": {"first": 50, "after": None, "action": None, "actor": None},
 }
 
 # Fifteen aliases of nested connections: 472 bytes, within the depth, alias and token

@@ -8,6 +8,7 @@ from starlette.routing import BaseRoute
 def routes() -> list[BaseRoute]:
     from web import preferences
     from web.pages import (
+        access,
         billing_admin,
         billing_cycle,
         dashboard,
@@ -34,4 +35,5 @@ def routes() -> list[BaseRoute]:
         *ledger.routes,
         *preferences.routes,
         *public.routes,
+        *access.routes,
     ]
