@@ -29,6 +29,15 @@ FIELD_COSTS: dict[str, int] = {
     # Checks a password with argon2id: tens of milliseconds of CPU per call.
     "Mutation.issueToken": 20,
     "Mutation.refreshToken": 2,
+    # Each checks a password (argon2id) or hashes a new one, some queue an e-mail.
+    "Mutation.changePassword": 40,
+    "Mutation.changeLogin": 20,
+    "Mutation.resetPassword": 20,
+    "Mutation.requestPasswordReset": 20,
+    "Mutation.requestEmailChange": 20,
+    "Mutation.disableTwoStep": 20,
+    "Mutation.confirmTwoStepSetup": 5,
+    "Mutation.createApiToken": 5,
     # Read every invoice and payment of the account since the day asked about.
     "Account.balanceOn": 2,
     "Account.ledger": 3,

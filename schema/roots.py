@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from strawberry.tools import merge_types
 
+from schema.credentials import CredentialMutation
 from schema.mutation import TokenMutation
 from schema.query import ReadQuery
 
 QUERIES: tuple[type, ...] = (ReadQuery,)
-MUTATIONS: tuple[type, ...] = (TokenMutation,)
+MUTATIONS: tuple[type, ...] = (TokenMutation, CredentialMutation)
 
 Query = merge_types("Query", QUERIES)
 Mutation = merge_types("Mutation", MUTATIONS)

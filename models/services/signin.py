@@ -41,9 +41,8 @@ from models.rules.signin_throttle import (
     locked_until,
     remaining_wait,
 )
-from models.rules.totp import matching_step
 from models.security_log import security_event
-from models.services import passwords
+from models.services import passwords, two_step
 
 # What a successful sign-in hands to the session or token service.
 SignedInUser = User
@@ -106,7 +105,7 @@ async def sign_in(credentials: Credentials, clock: Clock) -> User:
             wait = max(wait, ADDRESS_PAUSE)
         if wait > timedelta(0):
             await pause(wait.total_seconds())
-    user = await _check(login, credentials)
+    user = await _check(login, credentials, now)
     if user is None:
         await _settle(attempt, LoginOutcome.FAILED)
         if address_until is not None:
@@ -121,7 +120,7 @@ async def sign_in(credentials: Credentials, clock: Clock) -> User:
     return user
 
 
-async def _check(login: str, credentials: Credentials) -> User | None:
+async def _check(login: str, credentials: Credentials, now: datetime) -> User | None:
     """The user if every part matches; the same work whether or not the login exists."""
     password = credentials.password
     user = await User.get_or_none(login=login, is_active=True) if login else None
@@ -130,26 +129,32 @@ async def _check(login: str, credentials: Credentials) -> User | None:
     ok = await passwords.verify_password(user.password_hash if user else None, password)
     if user is None or not ok or not password:
         return None
-    if user.totp_secret and not await _accept_code(user, credentials.otp):
+    if user.totp_secret and not await _second_step(user, credentials.otp, now):
+        return None
+    if user.password_expires_at is not None and not await _spend_one_time_password(user, now):
         return None
     await passwords.rehash_if_outdated(user, credentials.password)
     return user
 
 
-async def _accept_code(user: User, otp: str | None) -> bool:
-    """A current code (real time, never the demo clock), accepted once: its time step
-    must come after the last one used, which is moved forward atomically."""
-    if not otp or user.totp_secret is None:
+async def _second_step(user: User, otp: str | None, now: datetime) -> bool:
+    """A current code from the app or, when the phone is lost, a recovery code (once)."""
+    if await two_step.accept_totp(user, otp):
+        return True
+    return await two_step.use_recovery_code(user, otp, now)
+
+
+async def _spend_one_time_password(user: User, now: datetime) -> bool:
+    """A generated first (or staff one-time) password signs in once, before it expires:
+    the sign-in that uses it moves its expiry to now, so a second one finds it spent."""
+    expires_at = user.password_expires_at
+    if expires_at is None or expires_at <= now:
+        security_event("one_time_password_refused", level=logging.WARNING, user_id=user.id)
         return False
-    step = matching_step(user.totp_secret, otp, Clock.real_now())
-    if step is None:
-        return False
-    claim = User.filter(id=user.id)
-    if user.totp_last_step is None:
-        claim = claim.filter(totp_last_step__isnull=True)
-    else:
-        claim = claim.filter(totp_last_step__lt=step)
-    return await claim.update(totp_last_step=step) == 1
+    spent = await User.filter(id=user.id, password_expires_at=expires_at).update(
+        password_expires_at=now
+    )
+    return spent == 1
 
 
 async def _settle(attempt: LoginAttempt, outcome: LoginOutcome) -> None:
