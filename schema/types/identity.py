@@ -125,4 +125,8 @@ class User(relay.Node):
         if viewer is None or viewer.id != self.id:
             return None
         setup = await credential_resolvers.pending_two_step(info.context)
-        return None if setup is None else TwoStepSetup(setup.secret, setup.otpauth_uri)
+        return (
+            None
+            if setup is None
+            else TwoStepSetup(secret=setup.secret, otpauth_uri=setup.otpauth_uri)
+        )

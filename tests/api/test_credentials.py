@@ -37,7 +37,8 @@ CHANGE_LOGIN = """mutation Login($new: String!, $password: String!) {
   changeLogin(input: {newLogin: $new, password: $password}) {
     user { login } errors { field code } } }"""
 REQUEST_EMAIL = """mutation Email($email: String!, $password: String!) {
-  requestEmailChange(input: {newEmail: $email, password: $password}) { ok errors { field code } } }"""
+  requestEmailChange(input: {newEmail: $email, password: $password}) {
+    ok errors { field code } } }"""
 CONFIRM_EMAIL = """mutation Confirm($token: String!) {
   confirmEmailChange(input: {token: $token}) { ok errors { field code } } }"""
 
@@ -203,7 +204,8 @@ async def test_checking_several_passwords_in_one_request_is_refused(api: Api) ->
     many = (
         "mutation { "
         + " ".join(
-            f'c{n}: changePassword(input: {{currentPassword: "guess{n}", newPassword: "x"}}) {{ errors {{ code }} }}'
+            f'c{n}: changePassword(input: {{currentPassword: "guess{n}", newPassword: "x"}}) '
+            "{ errors { code } }"
             for n in range(3)
         )
         + " }"
