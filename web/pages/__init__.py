@@ -7,7 +7,17 @@ from starlette.routing import BaseRoute
 
 def routes() -> list[BaseRoute]:
     from web import preferences
-    from web.pages import dashboard, home, invoices, ledger, payments, public, readings, signin
+    from web.pages import (
+        credentials,
+        dashboard,
+        home,
+        invoices,
+        ledger,
+        payments,
+        public,
+        readings,
+        signin,
+    )
 
     return [
         *home.routes,
@@ -19,4 +29,5 @@ def routes() -> list[BaseRoute]:
         *ledger.routes,
         *preferences.routes,
         *public.routes,
+        *credentials.routes,
     ]
