@@ -17,6 +17,7 @@ link spends nothing.
 from __future__ import annotations
 
 import io
+from functools import wraps
 from typing import Any
 
 import segno
@@ -29,7 +30,7 @@ from models.rules.password_policy import MAX_LENGTH, MIN_LENGTH
 from web.csrf import read_form
 from web.forms import FormErrors, errors_from_user_errors, form_response
 from web.gql import OperationFailed, run_operation
-from web.pages._account import PageExit, customer_page
+from web.pages._account import Endpoint, PageExit, customer_page
 from web.rendering import render
 
 PASSWORD_HINT = (
@@ -47,6 +48,9 @@ DONE_MESSAGES = {
     "regulamin": "Dziękujemy za zaakceptowanie regulaminu.",
 }
 TOKEN_DAYS = (30, 90, 365, 730)
+# The API takes names of up to 100 characters (CreateApiTokenInput.name).
+MAX_TOKEN_NAME = 100
+TOO_LONG = "Wpisany tekst jest za długi. Skróć go i spróbuj ponownie."
 
 
 def first_step_url(me: dict[str, Any], terms_version: str) -> str | None:
@@ -59,6 +63,19 @@ def first_step_url(me: dict[str, Any], terms_version: str) -> str | None:
     if me.get("role") == "CUSTOMER" and me.get("acceptedTermsVersion") != terms_version:
         return "/regulamin/akceptacja"
     return None
+
+
+def form_post(handler: Endpoint) -> Endpoint:
+    """A signed-in person's form post: the CSRF token is checked first (403), before
+    anything else is said, even to someone signed out; then as `customer_page`."""
+    guarded = customer_page(handler)
+
+    @wraps(handler)
+    async def endpoint(request: Request) -> Response:
+        await read_form(request)  # parsed once: the handler reads the same form
+        return await guarded(request)
+
+    return endpoint
 
 
 def _redirect(url: str) -> RedirectResponse:
@@ -84,8 +101,14 @@ async def _ready_me(request: Request) -> dict[str, Any]:
 async def _mutate(
     request: Request, name: str, field: str, variables: dict[str, Any]
 ) -> tuple[dict[str, Any], FormErrors]:
-    """Run a page's mutation: its payload, and its UserErrors as form errors."""
-    data = await run_operation(request, name, variables)
+    """Run a page's mutation: its payload, and its UserErrors as form errors. Input the
+    API refuses outright (BAD_REQUEST: far too long) is an error about the form."""
+    try:
+        data = await run_operation(request, name, variables)
+    except OperationFailed as failure:
+        if "BAD_REQUEST" not in failure.codes:
+            raise
+        return {}, FormErrors({"": TOO_LONG})
     payload = data[field]
     return payload, errors_from_user_errors(payload.get("errors"))
 
@@ -121,7 +144,7 @@ def _password_form(request: Request, me: dict[str, Any], errors: FormErrors) -> 
     return form_response(request, "credentials/password.html", context, errors)
 
 
-@customer_page
+@form_post
 async def password_submit(request: Request) -> Response:
     form = await read_form(request)
     me, version = await _me(request)
@@ -155,7 +178,7 @@ def _terms_form(request: Request, me: dict[str, Any], version: str, errors: Form
     return form_response(request, "credentials/terms.html", context, errors)
 
 
-@customer_page
+@form_post
 async def terms_submit(request: Request) -> Response:
     form = await read_form(request)
     me, version = await _me(request)
@@ -181,7 +204,7 @@ async def login_page(request: Request) -> Response:
     return form_response(request, "credentials/login.html", {"me": me, "values": {}}, None)
 
 
-@customer_page
+@form_post
 async def login_submit(request: Request) -> Response:
     form = await read_form(request)
     me = await _ready_me(request)
@@ -206,7 +229,7 @@ async def email_page(request: Request) -> Response:
     return form_response(request, "credentials/email.html", {"me": me, "values": {}}, None)
 
 
-@customer_page
+@form_post
 async def email_submit(request: Request) -> Response:
     form = await read_form(request)
     me = await _ready_me(request)
@@ -262,12 +285,8 @@ async def reset_request_submit(request: Request) -> Response:
         errors = FormErrors({"login": "Podaj login lub adres e-mail."})
         return form_response(request, "credentials/reset_request.html", {"values": {}}, errors)
     variables = {"input": {"login": login}}
-    try:
-        await _mutate(request, "RequestPasswordResetPage", "requestPasswordReset", variables)
-    except OperationFailed as failure:
-        if "BAD_REQUEST" not in failure.codes:
-            raise
-        # Too long to be anyone's login: the same answer as for everyone else.
+    # Too long to be anyone's login is no different: the same answer as for everyone.
+    await _mutate(request, "RequestPasswordResetPage", "requestPasswordReset", variables)
     # The same page whether or not the login exists: nobody learns who has an account.
     return _redirect("/haslo/reset/wyslano")
 
@@ -350,7 +369,7 @@ async def two_step_page(request: Request) -> Response:
     return form_response(request, "credentials/two_step.html", context, None)
 
 
-@customer_page
+@form_post
 async def two_step_start(request: Request) -> Response:
     await read_form(request)
     _, errors = await _mutate(request, "BeginTwoStepPage", "beginTwoStepSetup", {})
@@ -360,7 +379,7 @@ async def two_step_start(request: Request) -> Response:
     return _redirect("/dane/dwuetapowe#kod")
 
 
-@customer_page
+@form_post
 async def two_step_confirm(request: Request) -> Response:
     form = await read_form(request)
     code = _text(form, "code", 16).strip()
@@ -374,7 +393,8 @@ async def two_step_confirm(request: Request) -> Response:
         )
         if not errors:
             _, version = await _me(request)
-            next_url = first_step_url(payload["user"], version) or "/dane"
+            finished = "/konto" if payload["user"]["role"] == "STAFF" else "/dane"
+            next_url = first_step_url(payload["user"], version) or finished
             context = {"codes": payload["recoveryCodes"], "next_url": next_url}
             # Shown once, on this very response: never stored anywhere to show again.
             return render(request, "credentials/recovery_codes.html", context)
@@ -382,7 +402,7 @@ async def two_step_confirm(request: Request) -> Response:
     return form_response(request, "credentials/two_step.html", context, errors)
 
 
-@customer_page
+@form_post
 async def two_step_disable(request: Request) -> Response:
     form = await read_form(request)
     password, code = _text(form, "password"), _text(form, "disableCode", 16).strip()
@@ -422,7 +442,7 @@ async def tokens_page(request: Request) -> Response:
     return form_response(request, "credentials/tokens.html", context, None)
 
 
-@customer_page
+@form_post
 async def tokens_create(request: Request) -> Response:
     form = await read_form(request)
     name = _text(form, "name", 100).strip()
@@ -431,6 +451,8 @@ async def tokens_create(request: Request) -> Response:
     errors = FormErrors()
     if not name:
         errors.add("name", "Nazwij token, np. nazwą aplikacji, która go użyje.")
+    elif len(name) > MAX_TOKEN_NAME:
+        errors.add("name", f"Nazwa może mieć najwyżej {MAX_TOKEN_NAME} znaków.")
     if not scopes:
         errors.add("scopes", "Wybierz co najmniej jeden zakres.")
     days = int(days_text) if days_text.isdigit() and int(days_text) in TOKEN_DAYS else None
@@ -449,17 +471,12 @@ async def tokens_create(request: Request) -> Response:
     return form_response(request, "credentials/tokens.html", context, errors)
 
 
-@customer_page
+@form_post
 async def tokens_revoke(request: Request) -> Response:
     form = await read_form(request)
     await _ready_me(request)
     token_id = _text(form, "id", 200)
-    try:
-        _, errors = await _mutate(request, "RevokeApiTokenPage", "revokeApiToken", {"id": token_id})
-    except OperationFailed as failure:
-        if "BAD_REQUEST" not in failure.codes:
-            raise
-        errors = FormErrors({"": "Nie ma takiego tokenu."})
+    _, errors = await _mutate(request, "RevokeApiTokenPage", "revokeApiToken", {"id": token_id})
     if errors:
         context = await _tokens_context(request)
         return form_response(request, "credentials/tokens.html", context, errors)
