@@ -79,7 +79,11 @@ async def test_forgotten_password_pages(
 
 
 async def test_own_data_password_login_and_e_mail_pages(
-    page_both: Page, axe_violations: Axe, viewport_320: Check, set_preferences: Prefs
+    page_both: Page,
+    js_enabled: bool,
+    axe_violations: Axe,
+    viewport_320: Check,
+    set_preferences: Prefs,
 ) -> None:
     page = page_both
     await _sign_in(page)
@@ -91,6 +95,8 @@ async def test_own_data_password_login_and_e_mail_pages(
     await _check(page, axe_violations, viewport_320, set_preferences)
     await page.get_by_label("Obecne hasło").fill("nie to hasło")
     await page.get_by_label("Nowe hasło").fill("qwertyuiop123")
+    if js_enabled:  # the length as one types; without JavaScript the hint says the rule
+        await expect(page.locator("#newPassword-strength")).to_contain_text("Długość: 13")
     await page.get_by_role("button", name="Zapisz nowe hasło").click()
     await expect(page.locator("#currentPassword-error")).to_be_visible()
     await _check(page, axe_violations, viewport_320, set_preferences)
