@@ -417,3 +417,19 @@ async def test_personal_tokens_survive_until_a_password_change(api: Api, clock: 
     assert row.kind == TokenKind.PERSONAL
     await api.data(REQUEST_RESET, {"login": "jan.kowalski"})
     assert (await ApiToken.get(id=row.id)).revoked_at is None
+
+
+async def test_one_reset_link_used_twice_at_once_sets_one_password(api: Api) -> None:
+    import asyncio
+
+    await api.data(REQUEST_RESET, {"login": "jan.kowalski"})
+    [mail] = await _mail_to((await User.get(login="jan.kowalski")).email)
+    token = _link_token(mail, "/haslo/reset/")
+    first, second = await asyncio.gather(
+        api.data(RESET, {"token": token, "new": NEW_PASSWORD}),
+        api.data(RESET, {"token": token, "new": "zupełnie inne hasło 42"}),
+    )
+    outcomes = sorted([first["resetPassword"]["ok"], second["resetPassword"]["ok"]])
+    assert outcomes == [False, True]
+    winner = NEW_PASSWORD if first["resetPassword"]["ok"] else "zupełnie inne hasło 42"
+    assert await _sign_in(api, "jan.kowalski", winner) == []
