@@ -359,10 +359,60 @@ class RegistrationNotEligible(DomainError):
     )
 
 
+# --- credentials: passwords, recovery, two-step sign-in, tokens ---------------------------
+
+
+class TwoStepRequired(RequestRefused):
+    code = ErrorCode.TWO_STEP_REQUIRED
+    polish = "Pracownicy muszą najpierw włączyć logowanie dwuetapowe."
+    english = "Staff must set up two-step sign-in first."
+
+
+class WeakPassword(DomainError):
+    """The new password breaks the policy (models/rules/password_policy.py)."""
+
+    code = ErrorCode.WEAK_PASSWORD
+    polish = "{hint}"
+    english = "{hint_en}"
+
+    def __init__(self, field: str, weakness: str) -> None:
+        from models.rules.password_policy import HINTS, HINTS_EN, Weakness
+
+        found = Weakness(weakness)
+        super().__init__(field, hint=HINTS[found], hint_en=HINTS_EN[found])
+        self.weakness = found
+
+
+class SamePassword(DomainError):
+    code = ErrorCode.WEAK_PASSWORD
+    polish = "Nowe hasło musi być inne niż dotychczasowe."
+    english = "The new password must differ from the current one."
+
+
+class WrongPassword(DomainError):
+    code = ErrorCode.INVALID_CREDENTIALS
+    polish = "Hasło jest nieprawidłowe."
+    english = "The password is wrong."
+
+
+class WrongCode(DomainError):
+    code = ErrorCode.INVALID_CREDENTIALS
+    polish = "Kod jest nieprawidłowy lub już został użyty. Wpisz bieżący kod z aplikacji."
+    english = "The code is wrong or was used already. Enter the current code from the app."
+
+
+class LinkExpired(DomainError):
+    """A reset or confirmation link that expired, was used, or never existed."""
+
+    code = ErrorCode.TOKEN_EXPIRED
+    polish = "Link wygasł lub został już użyty. Poproś o nowy."
+    english = "The link has expired or was used already. Ask for a new one."
+
+
 class LoginTaken(DomainError):
     code = ErrorCode.LOGIN_TAKEN
     polish = "Ten login jest już zajęty. Wybierz inny."
-    english = "This login is taken. Choose another."
+    english = "This login is taken. Choose another one."
 
 
 class InvalidLogin(DomainError):
@@ -470,10 +520,66 @@ class FirstPasswordExpired(DomainError):
 
     code = ErrorCode.TOKEN_EXPIRED
     polish = (
-        "Hasło jednorazowe wygasło. Ustaw nowe hasło przez „Nie pamiętasz hasła?” "
-        "albo skontaktuj się z biurem obsługi klienta."
+        "Hasło jednorazowe wygasło albo zostało już użyte. Ustaw nowe hasło przez "
+        "„Nie pamiętasz hasła?” albo skontaktuj się z biurem obsługi klienta."
     )
     english = (
-        "The one-time password has expired. Set a new one through "
+        "The one-time password has expired or was used already. Set a new one through "
         '"Forgot your password?" or contact customer service.'
     )
+    polish = "Podaj adres e-mail w postaci nazwa@domena.pl."
+    english = "Enter an e-mail address like name@example.com."
+
+
+class SameEmail(DomainError):
+    code = ErrorCode.INVALID
+    polish = "To jest już Twój adres e-mail."
+    english = "This is your e-mail address already."
+
+
+class TermsVersionOutdated(DomainError):
+    code = ErrorCode.INVALID
+    polish = "Obowiązuje regulamin w wersji {version}. Odśwież stronę i zaakceptuj go."
+    english = "The regulations in force are version {version}. Reload and accept them."
+
+
+class TwoStepAlreadyOn(DomainError):
+    code = ErrorCode.INVALID
+    polish = "Logowanie dwuetapowe jest już włączone."
+    english = "Two-step sign-in is on already."
+
+
+class TwoStepNotStarted(DomainError):
+    code = ErrorCode.INVALID
+    polish = "Najpierw rozpocznij włączanie logowania dwuetapowego."
+    english = "Start setting up two-step sign-in first."
+
+
+class TwoStepMandatory(DomainError):
+    code = ErrorCode.INVALID
+    polish = "Pracownicy nie mogą wyłączyć logowania dwuetapowego."
+    english = "Staff cannot switch two-step sign-in off."
+
+
+class TwoStepNotOn(DomainError):
+    code = ErrorCode.INVALID
+    polish = "Logowanie dwuetapowe nie jest włączone."
+    english = "Two-step sign-in is not on."
+
+
+class InvalidScopes(DomainError):
+    code = ErrorCode.INVALID
+    polish = "Wybierz co najmniej jeden zakres: odczyt lub zmiany."
+    english = "Choose at least one scope: READ or WRITE."
+
+
+class InvalidExpiry(DomainError):
+    code = ErrorCode.INVALID
+    polish = "Ważność tokenu to od 1 do {most} dni."
+    english = "A token is valid for 1 to {most} days."
+
+
+class InvalidTokenName(DomainError):
+    code = ErrorCode.INVALID
+    polish = "Nazwij token (do 100 znaków), np. nazwą aplikacji, która go użyje."
+    english = "Name the token (up to 100 characters), e.g. after the app that uses it."

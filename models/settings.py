@@ -62,6 +62,9 @@ class Settings:
     # client's address and scheme; empty: nobody's are believed.
     trusted_proxies: tuple[str, ...] = ()
     query_allowance: int = DEFAULT_QUERY_ALLOWANCE
+    # Where customers reach the site: links in e-mails (password reset, e-mail change)
+    # are built on it, never on a request's Host header, which an attacker may choose.
+    public_url: str = "http://127.0.0.1:8000"
     utility: UtilitySettings = field(default_factory=UtilitySettings)
 
     @property
@@ -89,6 +92,7 @@ def load_settings(
         payment_provider=env.get("EBOK_PAYMENT_PROVIDER", "sandbox"),
         trusted_proxies=_address_list(env.get("EBOK_TRUSTED_PROXIES", "")),
         query_allowance=_query_allowance(env.get("EBOK_QUERY_ALLOWANCE")),
+        public_url=(env.get("EBOK_PUBLIC_URL") or "http://127.0.0.1:8000").rstrip("/"),
     )
 
 

@@ -66,6 +66,8 @@ class Context:
         viewer = self.viewer
         if viewer is None or viewer.must_change_password or Scope.READ not in self.scopes:
             return False
+        if viewer.role == Role.STAFF and not viewer.totp_secret:
+            return False  # staff set up two-step sign-in first
         terms = self.settings.utility.terms_version
         return viewer.role != Role.CUSTOMER or viewer.accepted_terms_version == terms
 

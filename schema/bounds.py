@@ -69,6 +69,17 @@ MAX_LENGTHS: dict[str, int] = {
     "Query.auditLog(actor)": 64,
     "Query.accountUsers(number)": 16,
     "Query.accountRegistrations(number)": 16,
+    # Credentials (passwords are checked against the policy's 128 after this).
+    "RequestPasswordResetInput.login": 254,
+    "ResetPasswordInput.token": 128,
+    "AcceptTermsInput.version": 32,
+    "RequestEmailChangeInput.newEmail": 254,
+    "RequestEmailChangeInput.password": 256,
+    "ConfirmEmailChangeInput.token": 128,
+    "ConfirmTwoStepSetupInput.code": 16,
+    "DisableTwoStepInput.password": 256,
+    "DisableTwoStepInput.code": 16,
+    "CreateApiTokenInput.name": 100,
 }
 
 # Wide enough for any invoice history and any contract the utility will sign; narrow

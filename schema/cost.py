@@ -38,6 +38,15 @@ FIELD_COSTS: dict[str, int] = {
     "Mutation.recordReading": 5,
     "Mutation.liftReadingBlock": 3,
     "Mutation.markReadingReviewed": 3,
+    # Each checks a password (argon2id) or hashes a new one, some queue an e-mail.
+    "Mutation.changePassword": 40,
+    "Mutation.changeLogin": 20,
+    "Mutation.resetPassword": 20,
+    "Mutation.requestPasswordReset": 20,
+    "Mutation.requestEmailChange": 20,
+    "Mutation.disableTwoStep": 20,
+    "Mutation.confirmTwoStepSetup": 5,
+    "Mutation.createApiToken": 5,
     # Read every invoice and payment of the account since the day asked about.
     "Account.balanceOn": 2,
     "Account.ledger": 3,

@@ -66,7 +66,18 @@ from schema.cost import MAX_COST, field_cost, multiplier
 # Fields that check a password or a secret token, including those the contract adds
 # later, so the rule holds the day they are served.
 CREDENTIAL_FIELDS = frozenset(
-    {"issueToken", "refreshToken", "register", "changePassword", "changeLogin", "resetPassword"}
+    {
+        "issueToken",
+        "refreshToken",
+        "register",
+        "changePassword",
+        "changeLogin",
+        "resetPassword",
+        "requestEmailChange",
+        "confirmEmailChange",
+        "confirmTwoStepSetup",
+        "disableTwoStep",
+    }
 )
 MAX_CREDENTIAL_FIELDS = 1
 # Fields one walk may visit: fragments spread inside fragments could otherwise make

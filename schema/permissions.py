@@ -26,6 +26,7 @@ from models.errors import (
     ScopeMissing,
     StaffOnly,
     TermsNotAccepted,
+    TwoStepRequired,
     Unauthenticated,
 )
 from models.security_log import security_event
@@ -59,6 +60,8 @@ def _ready(info: strawberry.Info[Context]) -> None:
     assert viewer is not None
     if viewer.must_change_password:
         _refuse(info, PasswordChangeRequired())
+    if viewer.role == Role.STAFF and not viewer.totp_secret:
+        _refuse(info, TwoStepRequired())
     version = ctx.settings.utility.terms_version
     if viewer.role == Role.CUSTOMER and viewer.accepted_terms_version != version:
         _refuse(info, TermsNotAccepted(version=version))

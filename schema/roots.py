@@ -13,6 +13,7 @@ from strawberry.tools import merge_types
 from schema.access import AccessMutation, AccessQuery
 from schema.billing_admin import BillingAdminMutation, TariffQuery
 from schema.billing_cycle import BillingCycleMutation, BillingCycleQuery
+from schema.credentials import CredentialMutation
 from schema.mutation import TokenMutation
 from schema.query import ReadQuery
 from schema.reading_mutation import ReadingMutation
@@ -27,6 +28,7 @@ QUERIES: tuple[type, ...] = (
 )
 MUTATIONS: tuple[type, ...] = (
     TokenMutation,
+    CredentialMutation,
     AccessMutation,
     ReadingMutation,
     StaffReadingMutation,

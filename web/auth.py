@@ -97,7 +97,9 @@ class AuthMiddleware:
         bearer = await authenticate_bearer(token, self.clock, client_address=address)
         state["bad_credentials"] = bearer is None
         if bearer is not None:
-            state.update(viewer=bearer.user, scopes=bearer.scopes, auth="token")
+            state.update(
+                viewer=bearer.user, scopes=bearer.scopes, auth="token", token_id=bearer.token_id
+            )
 
     async def _resume_session(self, connection: HTTPConnection, state: dict[str, Any]) -> None:
         key = get_cookie(connection, SESSION_COOKIE)

@@ -336,6 +336,35 @@ def cmd_import_customers(args: argparse.Namespace) -> int:
     return asyncio.run(_import_customers(settings, args.file, data))
 
 
+async def _create_staff(settings: Settings, clock: Clock, login: str, email: str) -> int:
+    from models.errors import DomainError
+    from models.services.credentials import create_staff
+    from models.services.database import close_database, open_database
+
+    await open_database(settings.database_url)
+    try:
+        user, password = await create_staff(login, email, clock)
+    except DomainError as refused:
+        print(f"ebok: {refused.message('en')}", file=sys.stderr)
+        return 1
+    finally:
+        await close_database()
+    # The one place the one-time password appears: on the operator's terminal, once.
+    print(f"staff user {user.login} created; one-time password (one sign-in, 7 days):")
+    print(password)
+    print("at the first sign-in they set their own password and two-step sign-in")
+    return 0
+
+
+def cmd_create_staff(args: argparse.Namespace) -> int:
+    from models.clock import clock_from_settings
+
+    settings = load_settings()
+    clock = clock_from_settings(settings.clock, env=settings.env, demo=False)
+    asyncio.run(_migrate(settings))
+    return asyncio.run(_create_staff(settings, clock, args.login, args.email))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ebok", description="eBOK, the water utility's customer service office"
@@ -405,6 +434,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     onboarding.add_argument("file", help="the CSV file")
     onboarding.set_defaults(handler=cmd_import_customers)
+
+    staff = commands.add_parser(
+        "create-staff",
+        help="create a staff user and print a one-time password; at the first sign-in "
+        "they set their own password and two-step sign-in",
+    )
+    staff.add_argument("login")
+    staff.add_argument("email")
+    staff.set_defaults(handler=cmd_create_staff)
     return parser
 
 

@@ -46,9 +46,8 @@ from models.rules.signin_throttle import (
     locked_until,
     remaining_wait,
 )
-from models.rules.totp import matching_step
 from models.security_log import security_event
-from models.services import audit, passwords
+from models.services import audit, passwords, two_step
 
 # What a successful sign-in hands to the session or token service.
 SignedInUser = User
@@ -111,7 +110,7 @@ async def sign_in(credentials: Credentials, clock: Clock) -> User:
             wait = max(wait, ADDRESS_PAUSE)
         if wait > timedelta(0):
             await pause(wait.total_seconds())
-    user = await _check(login, credentials)
+    user = await _check(login, credentials, now)
     if user is None:
         await _settle(attempt, LoginOutcome.FAILED)
         if address_until is not None:
@@ -123,12 +122,14 @@ async def sign_in(credentials: Credentials, clock: Clock) -> User:
         )
         await _audit("SIGN_IN_FAILED", None, login, address, now)
         raise InvalidCredentials()
-    if user.password_expires_at is not None and user.password_expires_at <= now:
-        # A generated first (or one-time) password past its week: right, but dead.
+    if user.password_expires_at is not None and not await _spend_one_time_password(user, now):
+        # A generated first (or one-time) password past its week, or used once
+        # already: right, but dead (said only once the password itself matched).
         await _settle(attempt, LoginOutcome.REFUSED)
         security_event("sign_in_password_expired", login=login, user_id=user.id, ip=address)
         await _audit("SIGN_IN_PASSWORD_EXPIRED", user, login, address, now)
         raise FirstPasswordExpired()
+    await passwords.rehash_if_outdated(user, credentials.password)
     await _settle(attempt, LoginOutcome.SUCCEEDED)
     security_event("sign_in_succeeded", login=login, user_id=user.id, ip=address, device=trusted)
     await _audit("SIGN_IN", user, login, address, now)
@@ -148,7 +149,7 @@ async def _audit(action: str, user: User | None, login: str, address: str, now: 
     )
 
 
-async def _check(login: str, credentials: Credentials) -> User | None:
+async def _check(login: str, credentials: Credentials, now: datetime) -> User | None:
     """The user if every part matches; the same work whether or not the login exists."""
     password = credentials.password
     user = await User.get_or_none(login=login, is_active=True) if login else None
@@ -157,26 +158,29 @@ async def _check(login: str, credentials: Credentials) -> User | None:
     ok = await passwords.verify_password(user.password_hash if user else None, password)
     if user is None or not ok or not password:
         return None
-    if user.totp_secret and not await _accept_code(user, credentials.otp):
+    if user.totp_secret and not await _second_step(user, credentials.otp, now):
         return None
-    await passwords.rehash_if_outdated(user, credentials.password)
     return user
 
 
-async def _accept_code(user: User, otp: str | None) -> bool:
-    """A current code (real time, never the demo clock), accepted once: its time step
-    must come after the last one used, which is moved forward atomically."""
-    if not otp or user.totp_secret is None:
+async def _second_step(user: User, otp: str | None, now: datetime) -> bool:
+    """A current code from the app or, when the phone is lost, a recovery code (once)."""
+    if await two_step.accept_totp(user, otp):
+        return True
+    return await two_step.use_recovery_code(user, otp, now)
+
+
+async def _spend_one_time_password(user: User, now: datetime) -> bool:
+    """A generated first (or staff one-time) password signs in once, before it expires:
+    the sign-in that uses it moves its expiry to now, so a second one finds it spent."""
+    expires_at = user.password_expires_at
+    if expires_at is None or expires_at <= now:
+        security_event("one_time_password_refused", level=logging.WARNING, user_id=user.id)
         return False
-    step = matching_step(user.totp_secret, otp, Clock.real_now())
-    if step is None:
-        return False
-    claim = User.filter(id=user.id)
-    if user.totp_last_step is None:
-        claim = claim.filter(totp_last_step__isnull=True)
-    else:
-        claim = claim.filter(totp_last_step__lt=step)
-    return await claim.update(totp_last_step=step) == 1
+    spent = await User.filter(id=user.id, password_expires_at=expires_at).update(
+        password_expires_at=now
+    )
+    return spent == 1
 
 
 async def _settle(attempt: LoginAttempt, outcome: LoginOutcome) -> None:

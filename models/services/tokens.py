@@ -17,10 +17,18 @@ from tortoise.transactions import in_transaction
 
 from models.clock import Clock
 from models.enums import Scope, TokenKind
-from models.errors import NotFound, RefreshTokenExpired, RefreshTokenUnknown
+from models.errors import (
+    InvalidExpiry,
+    InvalidScopes,
+    InvalidTokenName,
+    NotFound,
+    RefreshTokenExpired,
+    RefreshTokenUnknown,
+)
 from models.orm import ApiToken, User
 from models.reads.identity import live_token
 from models.security_log import security_event
+from models.services import audit
 from models.services.secrets import new_secret, secret_hash
 
 ACCESS_LIFETIME = timedelta(hours=1)
@@ -28,7 +36,11 @@ FAMILY_LIFETIME = timedelta(days=30)
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 ACCESS_PREFIX = "ebok_at_"
 REFRESH_PREFIX = "ebok_rt_"
+PERSONAL_PREFIX = "ebok_pt_"
 SIGN_IN_NAME = "partner app sign-in"
+DEFAULT_TOKEN_DAYS = 365
+MAX_TOKEN_DAYS = 730
+MAX_TOKEN_NAME = 100
 
 
 @dataclass(frozen=True)
@@ -188,4 +200,57 @@ async def revoke_token(
             await _revoke_family(_family(row), now)
         else:
             await ApiToken.filter(id=row.id).update(revoked_at=now)
+        await audit.record(
+            "TOKEN_REVOKED",
+            at=now,
+            actor=user,
+            object_type="ApiToken",
+            object_id=public_id(row),
+            client_address=client_address,
+        )
     security_event("token_revoked", user_id=user.id, token_id=public_id(row), ip=client_address)
+
+
+async def create_personal_token(
+    user: User,
+    name: str,
+    scopes: list[Scope],
+    expires_in_days: int | None,
+    clock: Clock,
+    *,
+    client_address: str | None,
+) -> tuple[ApiToken, str]:
+    """A token the user makes for a partner app: its secret is returned once, and only
+    its hash is kept."""
+    label = name.strip()
+    if not label or len(label) > MAX_TOKEN_NAME or not label.isprintable():
+        raise InvalidTokenName(field="name")
+    chosen = frozenset(scopes)
+    if not chosen:
+        raise InvalidScopes(field="scopes")
+    days = DEFAULT_TOKEN_DAYS if expires_in_days is None else expires_in_days
+    if not 1 <= days <= MAX_TOKEN_DAYS:
+        raise InvalidExpiry(field="expiresInDays", most=MAX_TOKEN_DAYS)
+    now = clock.now()
+    secret = new_secret(PERSONAL_PREFIX)
+    async with in_transaction():
+        row = await ApiToken.create(
+            user=user,
+            kind=TokenKind.PERSONAL,
+            name=label,
+            token_hash=secret_hash(secret),
+            scopes=",".join(s.value for s in Scope if s in chosen),
+            created_at=now,
+            expires_at=now + timedelta(days=days),
+        )
+        await audit.record(
+            "TOKEN_CREATED",
+            at=now,
+            actor=user,
+            object_type="ApiToken",
+            object_id=row.id,
+            client_address=client_address,
+            details={"name": label, "scopes": sorted(s.value for s in chosen), "days": days},
+        )
+    security_event("token_created", user_id=user.id, token_id=row.id, ip=client_address)
+    return row, secret

@@ -11,6 +11,7 @@ from strawberry import relay
 from models import rows
 from models.enums import TokenKind
 from resolvers import accounts as account_resolvers
+from resolvers import credentials as credential_resolvers
 from resolvers import identity
 from resolvers.context import Context
 from schema.permissions import CanRead, IsSignedIn
@@ -53,6 +54,14 @@ class ApiToken(relay.Node):
 
 
 @strawberry.type
+class TwoStepSetup:
+    "a two-step sign-in secret waiting for its first code (confirmTwoStepSetup)"
+
+    secret: str
+    otpauth_uri: str
+
+
+@strawberry.type
 class User(relay.Node):
     id: relay.NodeID[int]
     login: str
@@ -64,6 +73,11 @@ class User(relay.Node):
     accepted_terms_version: str | None = strawberry.field(
         description="the regulations version this user accepted last; null before first acceptance"
     )
+    two_step_enabled: bool = strawberry.field(
+        default=False,
+        description="true when signing in also takes a code from an authenticator app "
+        "(or one of the recovery codes)",
+    )
 
     @classmethod
     def from_row(cls, row: rows.UserRow) -> User:
@@ -74,6 +88,7 @@ class User(relay.Node):
             role=row.role,
             must_change_password=row.must_change_password,
             accepted_terms_version=row.accepted_terms_version,
+            two_step_enabled=bool(row.totp_secret),
         )
 
     @strawberry.field(permission_classes=[CanRead])
@@ -91,3 +106,27 @@ class User(relay.Node):
     )
     async def api_tokens(self, info: strawberry.Info[Context]) -> list[ApiToken]:
         return [ApiToken.from_row(r) for r in await identity.api_tokens(info.context, self.id)]
+
+    @strawberry.field(
+        permission_classes=[IsSignedIn],
+        description="how many of the ten recovery codes are still unused (0 without "
+        "two-step sign-in)",
+    )
+    async def recovery_codes_left(self, info: strawberry.Info[Context]) -> int:
+        return await credential_resolvers.recovery_codes_left(info.context, self.id)
+
+    @strawberry.field(
+        permission_classes=[IsSignedIn],
+        description="the secret of a two-step set-up begun but not yet confirmed; only for "
+        "the user themselves",
+    )
+    async def pending_two_step_setup(self, info: strawberry.Info[Context]) -> TwoStepSetup | None:
+        viewer = info.context.viewer
+        if viewer is None or viewer.id != self.id:
+            return None
+        setup = await credential_resolvers.pending_two_step(info.context)
+        return (
+            None
+            if setup is None
+            else TwoStepSetup(secret=setup.secret, otpauth_uri=setup.otpauth_uri)
+        )

@@ -74,6 +74,22 @@ PAGE_VARIABLES: dict[str, dict[str, Any]] = {
     "DecideRegistrationPage": {"input": {"id": "UmVnaXN0cmF0aW9uOjE=", "approve": True}},
     "StaffAccount": {"number": "100001"},
     "StaffAuditLog": {"first": 50, "after": None, "action": None, "actor": None},
+    # The credential pages (web/pages/credentials.py).
+    "CredentialsMe": {},
+    "TwoStepPage": {},
+    "TokensPage": {},
+    "ChangePasswordPage": {"input": {"currentPassword": "a", "newPassword": "b"}},
+    "AcceptTermsPage": {"input": {"version": "2026-01"}},
+    "ChangeLoginPage": {"input": {"newLogin": "a", "password": "b"}},
+    "RequestEmailChangePage": {"input": {"newEmail": "a@b.pl", "password": "b"}},
+    "ConfirmEmailChangePage": {"input": {"token": "t"}},
+    "RequestPasswordResetPage": {"input": {"login": "a"}},
+    "ResetPasswordPage": {"input": {"token": "t", "newPassword": "b"}},
+    "BeginTwoStepPage": {},
+    "ConfirmTwoStepPage": {"input": {"code": "123456"}},
+    "DisableTwoStepPage": {"input": {"password": "a", "code": "123456"}},
+    "CreateApiTokenPage": {"input": {"name": "a", "scopes": ["READ"], "expiresInDays": 30}},
+    "RevokeApiTokenPage": {"id": "QXBpVG9rZW46MQ=="},
 }
 
 # Fifteen aliases of nested connections: 472 bytes, within the depth, alias and token

@@ -274,8 +274,8 @@ async def test_new_regulations_come_first(http: httpx.AsyncClient) -> None:
     await _sign_in(http)
     await User.filter(login="jan.kowalski").update(accepted_terms_version="2020-01")
     response = await http.get("/konto")
-    assert response.status_code == 403
-    assert "zaakceptuj regulamin" in response.text
+    assert response.status_code == 303
+    assert response.headers["location"] == "/regulamin/akceptacja"
 
 
 # --- meters and readings ---------------------------------------------------------------

@@ -11,6 +11,7 @@ def routes() -> list[BaseRoute]:
         access,
         billing_admin,
         billing_cycle,
+        credentials,
         dashboard,
         home,
         invoices,
@@ -36,4 +37,5 @@ def routes() -> list[BaseRoute]:
         *preferences.routes,
         *public.routes,
         *access.routes,
+        *credentials.routes,
     ]

@@ -1,7 +1,8 @@
 """What every page about a customer's account shares.
 
 A signed-in viewer (the signed-out go to /login), the API's refusals turned into
-pages (a first password to change, regulations to accept), and one of the viewer's
+redirects to the step due (a first password to change, regulations to accept, staff's
+two-step sign-in), and one of the viewer's
 accounts chosen with `?konto=` (the first by default).
 """
 
@@ -42,18 +43,11 @@ def _to_login(request: Request) -> Response:
     return RedirectResponse(LOGIN_URL, status_code=303)
 
 
-# What a signed-in person must do first, when the API refuses account data until then.
-_FIRST_STEPS = {
-    "PASSWORD_CHANGE_REQUIRED": (
-        "Najpierw zmień hasło",
-        "Hasło, którym się zalogowano, jest jednorazowe. Zanim zobaczysz dane konta, "
-        "ustaw własne hasło.",
-    ),
-    "TERMS_NOT_ACCEPTED": (
-        "Najpierw zaakceptuj regulamin",
-        "Regulamin eBOK zmienił się od Twojej ostatniej wizyty. Zanim zobaczysz dane "
-        "konta, zapoznaj się z nim i go zaakceptuj.",
-    ),
+# Where each first step is done (web/pages/credentials.py).
+FIRST_STEP_URLS = {
+    "PASSWORD_CHANGE_REQUIRED": "/dane/haslo",
+    "TWO_STEP_REQUIRED": "/dane/dwuetapowe",
+    "TERMS_NOT_ACCEPTED": "/regulamin/akceptacja",
 }
 
 
@@ -61,10 +55,11 @@ def _refusal(request: Request, failure: OperationFailed) -> Response:
     codes = failure.codes
     if "UNAUTHENTICATED" in codes:
         return _to_login(request)
-    for code, (heading, detail) in _FIRST_STEPS.items():
+    for code, url in FIRST_STEP_URLS.items():
         if code in codes:
-            context = {"status": 403, "heading": heading, "detail": detail}
-            return render(request, "errors/error.html", context, status_code=403)
+            if request.headers.get("hx-request") == "true":
+                return Response(status_code=204, headers={"HX-Redirect": url})
+            return RedirectResponse(url, status_code=303)
     raise failure
 
 

@@ -30,8 +30,18 @@ DEVICE_COOKIE = "ebok_urzadzenie"
 DEVICE_COOKIE_DAYS = 365
 
 
-def _after_sign_in(request: Request) -> str:
-    return "/konto"
+def _after_sign_in(request: Request, user: SignedInUser) -> str:
+    """The dashboard, or first what must be done before it (web/pages/credentials.py)."""
+    from web.pages.credentials import first_step_url
+
+    me = {
+        "mustChangePassword": user.must_change_password,
+        "role": user.role.value,
+        "twoStepEnabled": bool(user.totp_secret),
+        "acceptedTermsVersion": user.accepted_terms_version,
+    }
+    terms_version = request.app.state.settings.utility.terms_version
+    return first_step_url(me, terms_version) or "/konto"
 
 
 async def login_page(request: Request) -> Response:
@@ -82,7 +92,7 @@ async def _signed_in(request: Request, user: SignedInUser) -> Response:
         client_address=client_address(request),
         user_agent=request.headers.get("user-agent"),
     )
-    response = RedirectResponse(_after_sign_in(request), status_code=303)
+    response = RedirectResponse(_after_sign_in(request, user), status_code=303)
     set_session_cookie(response, request, key)
     secret_key = request.app.state.settings.secret_key
     proof = known_devices.new_proof(secret_key, normalise_login(user.login))
