@@ -450,12 +450,14 @@ class RegistrationRateLimited(DomainError):
 
 
 class AlreadyDecided(DomainError):
+    """A registration or a request that staff (perhaps another of them) decided already."""
+
     code = ErrorCode.INVALID
-    polish = "Ten wniosek został już rozpatrzony."
+    polish = "To zgłoszenie zostało już rozpatrzone."
     english = "This request has already been decided."
 
-    def __init__(self) -> None:
-        super().__init__("id")
+    def __init__(self, field: str | None = "id") -> None:
+        super().__init__(field)
 
 
 class CycleUnchanged(DomainError):

@@ -9,6 +9,7 @@ recognisably the same message to the recipient's mail client.
 
 from __future__ import annotations
 
+import email.policy
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime
@@ -32,6 +33,19 @@ class OutgoingMail:
     body_text: str
     body_html: str | None
     created_at: datetime
+
+
+# How a message is written out, for SMTP and for .eml files alike. Headers are not
+# folded below 998 characters: the standard library's folding at 78 drops the space
+# between two encoded words ("eBOK – Wodociągi" arrived as "eBOK –Wodociągi"). The
+# body was encoded when it was set (quoted-printable, lines of at most 76), so it
+# keeps its short lines.
+WIRE_POLICY = email.policy.SMTP.clone(max_line_length=998)
+
+
+def to_bytes(message: EmailMessage) -> bytes:
+    """The message as it goes over the wire (CRLF line ends)."""
+    return message.as_bytes(policy=WIRE_POLICY)
 
 
 def build_message(mail: OutgoingMail, *, sender: str, sender_name: str) -> EmailMessage:

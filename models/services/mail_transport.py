@@ -23,7 +23,7 @@ from urllib.parse import unquote, urlsplit
 import aiosmtplib
 
 from models.rules.mail_retry import is_permanent_reply
-from models.services.mail_message import OutgoingMail, eml_file_name
+from models.services.mail_message import OutgoingMail, eml_file_name, to_bytes
 from models.settings import ConfigurationError, Settings
 
 # Seconds to wait for each step of an SMTP conversation (connect, EHLO, STARTTLS,
@@ -123,7 +123,7 @@ class SmtpTransport:
                         "the server offers no STARTTLS: the SMTP password is not sent in clear"
                     )
                 await client.login(self.username, self.password or "")
-            await client.send_message(message, sender=self.sender, recipients=[mail.to_address])
+            await client.sendmail(self.sender, [mail.to_address], to_bytes(message))
         except DeliveryFailed:
             client.close()
             raise
@@ -206,7 +206,7 @@ class EmlDirectory:
         return f"files in {self.directory}"
 
     async def deliver(self, message: EmailMessage, mail: OutgoingMail) -> None:
-        data = message.as_bytes()
+        data = to_bytes(message)
         try:
             await asyncio.to_thread(self._write, eml_file_name(mail), data)
         except OSError as exc:

@@ -154,7 +154,7 @@ async def test_a_new_staff_member_sets_a_password_and_two_step_sign_in(
     user, one_time = await create_staff("Anna.Nowak", "anna.nowak@wodociagi.example", clock)
     assert user.login == "anna.nowak"
     assert (await _issue(api, "anna.nowak", one_time))["token"]
-    assert (await _issue(api, "anna.nowak", one_time))["errors"][0]["code"] == "INVALID_CREDENTIALS"
+    assert (await _issue(api, "anna.nowak", one_time))["errors"][0]["code"] == "TOKEN_EXPIRED"
     search = '{ account(number: "100001") { number } }'
     assert (await api.run(search, as_user="anna.nowak")).codes == ["PASSWORD_CHANGE_REQUIRED"]
     await api.data(

@@ -31,6 +31,7 @@ import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from axe_playwright_python.async_playwright import Axe
@@ -383,6 +384,12 @@ def viewport_320() -> Callable[[Page], Awaitable[int]]:
     return check
 
 
+def _origin(url: str) -> str:
+    """scheme://host:port/ of a page: a cookie set for it applies to every path."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}/"
+
+
 @pytest.fixture
 def set_preferences(live_server: str) -> Callable[..., Awaitable[None]]:
     """`await set_preferences(page, contrast="high", font="150")`: the cookies the
@@ -390,7 +397,7 @@ def set_preferences(live_server: str) -> Callable[..., Awaitable[None]]:
 
     async def apply(page: Page, contrast: str | None = None, font: str | None = None) -> None:
         # The server the page is on (there is a second one, inside the reading window).
-        server = page.url if page.url.startswith("http") else live_server
+        server = _origin(page.url) if page.url.startswith("http") else live_server
         cookies: list[Any] = []
         if contrast is not None:
             cookies.append({"name": "ebok_kontrast", "value": contrast, "url": server})

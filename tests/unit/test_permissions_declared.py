@@ -34,11 +34,12 @@ def test_the_public_fields_are_the_ones_the_contract_marks_public() -> None:
     }
     # `node` is public because each type's fetcher decides; `me` is null when anonymous;
     # `rateLimit` tells anyone their own allowance; `confirmEmailChange`, like
-    # `resetPassword`, takes the secret from an e-mailed link as its proof.
+    # `resetPassword`, takes the secret from an e-mailed link as its proof; `tariffs`,
+    # like `tariff`, is the published price list.
     contract_public = {
         "tariff", "readingWindow", "termsVersion", "announcements", "register",
         "issueToken", "refreshToken", "requestPasswordReset", "resetPassword",
-        "reportFailure", "node", "me", "rateLimit", "confirmEmailChange",
+        "reportFailure", "node", "me", "rateLimit", "confirmEmailChange", "tariffs",
     }  # fmt: skip
     assert public <= contract_public, public - contract_public
 
