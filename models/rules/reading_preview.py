@@ -11,11 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from models.rules.rollover import consumption_between
+from models.rules.reading_submission import ABSOLUTE_DAILY_LIMIT
+from models.rules.rollover import consumption_between, plausible_rollover
 
 __all__ = ["Preview", "preview_reading"]
 
 _GROSZ = Decimal("0.01")
+_YEAR_DAYS = 365
 
 
 @dataclass(frozen=True)
@@ -33,10 +35,15 @@ def preview_reading(
     sewage_price_gross: Decimal,
 ) -> Preview | None:
     """The preview of `value` after `previous`; None when the value is no register value
-    of this meter at all (the submission itself says why)."""
+    of this meter at all, or lower than `previous` by more than a rollover could explain
+    (the submission itself then says why)."""
     top = Decimal(10) ** digits
     if not (value.is_finite() and 0 <= value < top and 0 <= previous < top):
         return None
+    if value < previous and not plausible_rollover(
+        previous, value, digits, ABSOLUTE_DAILY_LIMIT * _YEAR_DAYS
+    ):
+        return None  # a mistyped or swapped value, not a rollover: sending says why
     used = consumption_between(previous, value, digits)
     gross = used * (water_price_gross + sewage_price_gross)
     return Preview(

@@ -127,10 +127,18 @@ def test_an_accepted_reading_never_means_negative_or_unbelievable_use(
 @given(previous=volumes, value=volumes)
 def test_the_preview_agrees_with_the_submission(previous: Decimal, value: Decimal) -> None:
     preview = preview_reading(previous, value, 5, Decimal("6.30"), Decimal("8.60"))
-    assert preview is not None
+    if preview is None:  # lower by more than a rollover explains: the form says why
+        assert value < previous
+        return
     assert preview.approximate_cost >= 0
     assert preview.approximate_cost == preview.approximate_cost.quantize(Decimal("0.01"))
     assert preview.rolled_over == (value < previous)
     assert preview.approximate_cost == (preview.consumption * Decimal("14.90")).quantize(
         Decimal("0.01"), rounding=ROUND_HALF_UP
     )
+
+
+def test_the_preview_of_a_mistyped_lower_value_is_none() -> None:
+    assert preview_reading(Decimal(779), Decimal(700), 5, Decimal("6.30"), Decimal("8.60")) is None
+    wrapped = preview_reading(Decimal(99998), Decimal(12), 5, Decimal("6.30"), Decimal("8.60"))
+    assert wrapped is not None and wrapped.consumption == 14 and wrapped.rolled_over

@@ -239,7 +239,6 @@ async def _handle_form(request: Request, form: FormData) -> tuple[str, ReadingFo
         # The form has one field: every refusal (value, date, meter) is shown beside it.
         refusals = errors_from_user_errors(payload["errors"])
         state.errors = FormErrors((value_id(meter_id), message) for _, message in refusals.items())
-        state.preview = await _preview(request, meter_id, value)
         return meter_id, state
     return meter_id, ReadingForm(receipt=payload["reading"], warnings=payload["warnings"])
 
