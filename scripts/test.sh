@@ -3,7 +3,8 @@
 #
 # Installs what it needs: .venv with the project and its [test] extras, and the
 # Debian packages `chromium` (browser tests drive /usr/bin/chromium through
-# Playwright; `playwright install` is never used) and `fonts-dejavu-core`.
+# Playwright; `playwright install` is never used), `fonts-dejavu-core`, and Pango
+# (`libpango-1.0-0`, `libpangoft2-1.0-0`), which WeasyPrint draws PDFs with.
 # Runs on SQLite; with EBOK_TEST_DATABASE_URL=postgres://... in the environment the
 # tests use that PostgreSQL server instead (see scripts/pg-test-server.sh).
 set -eu
@@ -17,8 +18,11 @@ if [ ! -x /usr/bin/chromium ]; then
     missing="chromium"
 fi
 if command -v dpkg-query >/dev/null 2>&1; then
-    dpkg-query -W -f='${Status}' fonts-dejavu-core 2>/dev/null | grep -q 'ok installed' \
-        || missing="$missing fonts-dejavu-core"
+    # fonts for pages and documents; Pango for WeasyPrint's PDFs
+    for package in fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0; do
+        dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'ok installed' \
+            || missing="$missing $package"
+    done
 elif [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; then
     missing="$missing fonts-dejavu-core"
 fi

@@ -1,0 +1,1 @@
+"""Documents a customer downloads: invoice and forecast images (PDF), e-invoices (XML)."""
