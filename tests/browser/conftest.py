@@ -406,3 +406,35 @@ def set_preferences(live_server: str) -> Callable[..., Awaitable[None]]:
         await page.context.add_cookies(cookies)
 
     return apply
+
+
+# --- shared steps of the page tests -------------------------------------------------------
+
+DEMO_PASSWORD = "Woda-Demo-2026!"
+AxeCheck = Callable[[Page], Awaitable[list[dict[str, Any]]]]
+
+
+async def sign_in(
+    page: Page, login: str = "jan.kowalski", password: str = DEMO_PASSWORD, otp: str | None = None
+) -> None:
+    """Signs in through the /login form, as a person does, and waits to leave it."""
+    from playwright.async_api import expect
+
+    await page.goto("/login")
+    main = page.locator("main")
+    await main.get_by_label("Login").fill(login)
+    await main.get_by_label("Hasło", exact=True).fill(password)
+    if otp:
+        await main.get_by_label(re.compile("Kod jednorazowy")).fill(otp)
+    await main.get_by_role("button", name="Zaloguj się").click()
+    await expect(page).not_to_have_url(re.compile(r"/login"))
+
+
+async def assert_no_violations(page: Page, axe: AxeCheck, set_preferences: Any) -> None:
+    """axe finds nothing on the page, reloaded in normal and in high contrast."""
+    for contrast in ("normal", "high"):
+        await set_preferences(page, contrast=contrast)
+        await page.reload()
+        violations = await axe(page)
+        assert not violations, f"{page.url} ({contrast}):\n" + format_violations(violations)
+    await set_preferences(page, contrast="normal")

@@ -16,14 +16,14 @@ from playwright.async_api import Page, expect
 
 from models.clock import Clock
 from models.rules.totp import totp_at
-from tests.browser.conftest import format_violations
+from tests.browser.conftest import DEMO_PASSWORD, format_violations, sign_in
 
 pytestmark = pytest.mark.browser
 
 Axe = Callable[[Page], Awaitable[list[dict[str, Any]]]]
 Check = Callable[[Page], Awaitable[int]]
 Prefs = Callable[..., Awaitable[None]]
-PASSWORD = "Woda-Demo-2026!"
+PASSWORD = DEMO_PASSWORD
 
 
 async def _check(page: Page, axe: Axe, viewport_320: Check, set_preferences: Prefs) -> None:
@@ -41,15 +41,6 @@ async def _check(page: Page, axe: Axe, viewport_320: Check, set_preferences: Pre
         assert not violations, f"{page.url} ({contrast}):\n" + format_violations(violations)
         await viewport_320(page)
     await set_preferences(page, contrast="normal")
-
-
-async def _sign_in(page: Page) -> None:
-    await page.goto("/login")
-    main = page.locator("main")
-    await main.get_by_label("Login").fill("jan.kowalski")
-    await main.get_by_label("Hasło", exact=True).fill(PASSWORD)
-    await main.get_by_role("button", name="Zaloguj się").click()
-    await expect(page).to_have_url(re.compile(r"/konto$"))
 
 
 async def test_forgotten_password_pages(
@@ -86,7 +77,7 @@ async def test_own_data_password_login_and_e_mail_pages(
     set_preferences: Prefs,
 ) -> None:
     page = page_both
-    await _sign_in(page)
+    await sign_in(page)
     await page.get_by_role("link", name="Moje dane").click()
     await expect(page.locator("h1")).to_have_text("Moje dane logowania")
     await _check(page, axe_violations, viewport_320, set_preferences)
@@ -124,7 +115,7 @@ async def test_two_step_pages_from_qr_code_to_recovery_codes_and_off_again(
     page_nojs: Page, axe_violations: Axe, viewport_320: Check, set_preferences: Prefs
 ) -> None:
     page = page_nojs
-    await _sign_in(page)
+    await sign_in(page)
     await page.goto("/dane/dwuetapowe")
     await _check(page, axe_violations, viewport_320, set_preferences)
     await page.get_by_role("button", name="Włącz logowanie dwuetapowe").click()
@@ -153,7 +144,7 @@ async def test_tokens_page_creates_shows_once_and_revokes(
     page_both: Page, axe_violations: Axe, viewport_320: Check, set_preferences: Prefs
 ) -> None:
     page = page_both
-    await _sign_in(page)
+    await sign_in(page)
     await page.goto("/tokeny")
     await _check(page, axe_violations, viewport_320, set_preferences)
     await page.get_by_role("button", name="Utwórz token").click()

@@ -3,7 +3,6 @@ usable without JavaScript, no axe violations in either contrast mode."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -12,31 +11,11 @@ from playwright.async_api import Page, expect
 
 from models.clock import Clock
 from models.rules.totp import totp_at
-from tests.browser.conftest import format_violations
+from tests.browser.conftest import assert_no_violations, sign_in
 
 pytestmark = pytest.mark.browser
 
 Axe = Callable[[Page], Awaitable[list[dict[str, Any]]]]
-
-
-async def _sign_in(page: Page, login: str, password: str, otp: str | None = None) -> None:
-    await page.goto("/login")
-    main = page.locator("main")
-    await main.get_by_label("Login").fill(login)
-    await main.get_by_label("Hasło").fill(password)
-    if otp:
-        await main.get_by_label(re.compile("Kod jednorazowy")).fill(otp)
-    await main.get_by_role("button", name="Zaloguj się").click()
-    await expect(page).not_to_have_url(re.compile(r"/login"))
-
-
-async def _no_violations(page: Page, axe: Axe, set_preferences: Any) -> None:
-    for contrast in ("normal", "high"):
-        await set_preferences(page, contrast=contrast)
-        await page.reload()
-        violations = await axe(page)
-        assert not violations, f"{page.url} ({contrast}):\n" + format_violations(violations)
-    await set_preferences(page, contrast="normal")
 
 
 async def test_billing_cycle_request_and_staff_pages(
@@ -45,18 +24,18 @@ async def test_billing_cycle_request_and_staff_pages(
     page = page_in_window
     main = page.locator("main")
     if js_enabled:  # one run asks (the request then waits in the staff queue)
-        await _sign_in(page, "jan.kowalski", "Woda-Demo-2026!")
+        await sign_in(page, "jan.kowalski")
         await page.goto("/dane/rozliczenia")
         await expect(page.locator("h1")).to_have_text("Okres rozliczeniowy")
-        await _no_violations(page, axe_violations, set_preferences)
+        await assert_no_violations(page, axe_violations, set_preferences)
         await main.get_by_role("button", name="Poproś o rozliczanie co miesiąc").click()
         await expect(main.get_by_role("status")).to_contain_text("Wniosek został wysłany")
         await page.context.clear_cookies()
 
     # A code is accepted once: the second run uses the next one (within the allowed drift).
     code = totp_at("JBSWY3DPEHPK3PXP", Clock.real_now(), offset_steps=0 if js_enabled else 1)
-    await _sign_in(page, "obsluga", "Obsluga-Demo-2026!", code)
+    await sign_in(page, "obsluga", "Obsluga-Demo-2026!", code)
     for path in ("/obsluga/wnioski", "/obsluga/odczyty", "/obsluga/rozliczenia"):
         await page.goto(path)
         await expect(page.locator("h1")).to_have_count(1)
-        await _no_violations(page, axe_violations, set_preferences)
+        await assert_no_violations(page, axe_violations, set_preferences)

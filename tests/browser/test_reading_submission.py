@@ -2,36 +2,17 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
 from playwright.async_api import Page, expect
 
-from tests.browser.conftest import format_violations
+from tests.browser.conftest import assert_no_violations, format_violations, sign_in
 
 pytestmark = pytest.mark.browser
 
 Axe = Callable[[Page], Awaitable[list[dict[str, Any]]]]
-
-
-async def _sign_in(page: Page, login: str) -> None:
-    await page.goto("/login")
-    main = page.locator("main")
-    await main.get_by_label("Login").fill(login)
-    await main.get_by_label("Hasło").fill("Woda-Demo-2026!")
-    await main.get_by_role("button", name="Zaloguj się").click()
-    await expect(page).to_have_url(re.compile(r"/konto$"))
-
-
-async def _no_violations(page: Page, axe: Axe, set_preferences: Any) -> None:
-    for contrast in ("normal", "high"):
-        await set_preferences(page, contrast=contrast)
-        await page.reload()
-        violations = await axe(page)
-        assert not violations, f"{page.url} ({contrast}):\n" + format_violations(violations)
-    await set_preferences(page, contrast="normal")
 
 
 async def test_check_and_send_a_reading(
@@ -40,11 +21,11 @@ async def test_check_and_send_a_reading(
     page = page_in_window
     # Each run uses its own account: a meter takes one customer reading a month.
     login, value = ("jan.kowalski", "786,25") if js_enabled else ("wspolnota.lipowa", "4100")
-    await _sign_in(page, login)
+    await sign_in(page, login)
     await page.goto("/odczyty")
     main = page.locator("main")
     await expect(main).to_contain_text("Do końca przyjmowania odczytów zostało dni: 4")
-    await _no_violations(page, axe_violations, set_preferences)
+    await assert_no_violations(page, axe_violations, set_preferences)
 
     # A wrong value comes back beside the field, focused through the error summary.
     await main.get_by_label("Stan wodomierza w m³").fill("12")
@@ -52,7 +33,7 @@ async def test_check_and_send_a_reading(
     await expect(main.locator(".input--error")).to_have_count(1)
     await expect(main).to_contain_text("niższy niż poprzedni odczyt")
     if not js_enabled:
-        await _no_violations(page, axe_violations, set_preferences)
+        await assert_no_violations(page, axe_violations, set_preferences)
 
     await main.get_by_label("Stan wodomierza w m³").fill(value)
     if js_enabled:
