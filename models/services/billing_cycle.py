@@ -25,13 +25,9 @@ from models.errors import (
 from models.orm import Account, BillingCycleChangeRequest, Invoice, User
 from models.rules.billing_cycle import next_period_start
 from models.services import audit, outbox
+from models.services.account_contacts import account_emails
 
 _CYCLE_PL = {BillingCycle.MONTHLY: "co miesiąc", BillingCycle.BIMONTHLY: "co dwa miesiące"}
-
-
-async def _emails(account: Account) -> list[str]:
-    addresses = {u.email for u in await User.filter(accounts__id=account.id) if u.email}
-    return sorted(addresses)
 
 
 async def request_change(
@@ -114,7 +110,7 @@ async def decide(
             if note
             else {"account": account.number},
         )
-        for address in await _emails(account):
+        for address in await account_emails(account):
             await outbox.queue_email(
                 address,
                 "billing_cycle_decided",

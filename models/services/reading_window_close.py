@@ -28,9 +28,10 @@ from tortoise.transactions import in_transaction
 
 from models.clock import Clock
 from models.enums import BillingCycle
-from models.orm import Account, JobState, Meter, Reading, User
+from models.orm import Account, JobState, Meter, Reading
 from models.rules.reading_window import add_months, month_end, month_start, window_of_month
 from models.services import audit, outbox
+from models.services.account_contacts import account_emails
 
 if TYPE_CHECKING:
     from models.services.jobs import JobContext
@@ -126,11 +127,8 @@ async def _block(account_id: int, month: date, clock: Clock, opens_on_day: int) 
                 "billing_cycle": "MONTHLY -> BIMONTHLY",
             },
         )
-        addresses = {u.email for u in await User.filter(accounts__id=account_id) if u.email}
-        if account.email:
-            addresses.add(account.email)
         opens_on, closes_on = window_of_month(month.year, month.month, opens_on_day)
-        for address in sorted(addresses):
+        for address in await account_emails(account):
             await outbox.queue_email(
                 address,
                 "readings_blocked",
