@@ -1,9 +1,11 @@
-"""Server-rendered SVG charts: the geometry is computed here, the markup is a Jinja macro.
+"""Server-rendered SVG charts: the geometry and the drawing are made here, the words in
+the template (web/templates/_macros/chart.html).
 
 No JavaScript charting library: the chart must show with JavaScript off, print, and
-scale with its viewBox. This module only turns numbers into coordinates and a few
-summary figures; every word the reader sees is written in the template, so the text
-is translated with the page (web/templates/_macros/chart.html).
+scale with its viewBox. This module turns numbers into coordinates, a few summary
+figures and the SVG markup; the sentences the reader sees (the drawing's title and
+description, the legend, the data table) are written in the template, so they are
+translated with the page.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
+
+from markupsafe import Markup, escape
 
 __all__ = [
     "COMPACT",
@@ -28,6 +32,7 @@ __all__ = [
     "months_back",
     "nice_step",
     "summarise",
+    "svg_drawing",
 ]
 
 # Short month names under the bars; the full names come from web.rendering.MONTHS_PL.
@@ -282,3 +287,71 @@ def _year_labels(points: Sequence[MonthPoint], layout: ChartLayout, slot: float)
 def month_charts(points: Sequence[MonthPoint]) -> dict[str, BarChart]:
     """The wide drawing and the one for narrow screens (CSS shows one of them)."""
     return {"wide": build_month_chart(points, WIDE), "compact": build_month_chart(points, COMPACT)}
+
+
+# --- the drawing -------------------------------------------------------------------------
+
+
+def _n(value: float) -> str:
+    return f"{value:.1f}"
+
+
+def svg_drawing(chart: BarChart, id: str, variant: str, title: str, desc: str) -> Markup:
+    """The chart's <svg> element. Written here rather than in a Jinja macro because a
+    drawing has hundreds of coordinates and each template expression costs as much as
+    the whole string formatting; the words (`title`, `desc`) still come from the template,
+    and the month names are the ones above."""
+    layout = chart.layout
+    left, right, baseline = _n(chart.plot_left), _n(chart.plot_right), _n(chart.baseline)
+    label_x = _n(chart.plot_left - 6)
+    parts = [
+        f'<svg class="chart usage-chart usage-chart--{escape(variant)}"'
+        f' viewBox="0 0 {layout.width} {layout.height}" role="img"'
+        f' aria-labelledby="{escape(id)}-title" aria-describedby="{escape(id)}-desc"'
+        f' focusable="false" font-size="{layout.font_size}">',
+        f'<title id="{escape(id)}-title">{escape(title)}</title>',
+        f'<desc id="{escape(id)}-desc">{escape(desc)}</desc>',
+        f'<defs><pattern id="{escape(id)}-hatch" width="6" height="6"'
+        ' patternUnits="userSpaceOnUse" patternTransform="rotate(45)">'
+        '<rect class="usage-chart__hatch-ground" width="6" height="6"/>'
+        '<line class="usage-chart__hatch" x1="1.5" y1="0" x2="1.5" y2="6"/>'
+        "</pattern></defs>",
+        '<g class="usage-chart__grid">',
+    ]
+    for tick in chart.ticks:
+        y = _n(tick.y)
+        parts.append(
+            f'<line class="chart-grid" x1="{left}" x2="{right}" y1="{y}" y2="{y}"/>'
+            f'<text class="chart-label usage-chart__tick" x="{label_x}"'
+            f' y="{_n(tick.y + layout.font_size * 0.35)}" text-anchor="end">'
+            f"{str(tick.value).replace('.', ',')}</text>"
+        )
+    parts.append(
+        f'<text class="chart-label usage-chart__unit" x="{label_x}" y="{_n(layout.top - 10)}"'
+        ' text-anchor="end">m³</text></g><g class="usage-chart__bars">'
+    )
+    for bar in chart.bars:
+        kind = "estimated" if bar.point.estimated else "read"
+        fill = f' fill="url(#{escape(id)}-hatch)"' if bar.point.estimated else ""
+        parts.append(
+            f'<rect class="usage-chart__bar usage-chart__bar--{kind}" x="{_n(bar.x)}"'
+            f' y="{_n(bar.y)}" width="{_n(bar.width)}" height="{_n(bar.height)}"{fill}/>'
+        )
+    parts.append(
+        f'</g><line class="chart-axis" x1="{left}" x2="{right}" y1="{baseline}"'
+        f' y2="{baseline}"/><g class="usage-chart__months">'
+    )
+    month_y = _n(chart.baseline + layout.font_size + 4)
+    for label in chart.month_labels:
+        parts.append(
+            f'<text class="chart-label" x="{_n(label.x)}" y="{month_y}"'
+            f' text-anchor="middle">{escape(label.text)}</text>'
+        )
+    year_y = _n(chart.baseline + 2 * layout.font_size + 10)
+    for label in chart.year_labels:
+        parts.append(
+            f'<text class="chart-label usage-chart__year" x="{_n(label.x)}" y="{year_y}"'
+            f' text-anchor="middle">{escape(label.text)}</text>'
+        )
+    parts.append("</g></svg>")
+    return Markup("".join(parts))

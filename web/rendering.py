@@ -22,6 +22,7 @@ from starlette.responses import HTMLResponse
 from models.clock import WARSAW
 from models.rules.money import NBSP, format_decimal_pl, format_pln
 from models.settings import UtilitySettings
+from web.charts import svg_drawing
 from web.preferences import read_preferences
 
 __all__ = [
@@ -257,6 +258,7 @@ templates.filters.update(
     month_pl=month_pl,
 )
 templates.globals.update(
+    svg_drawing=svg_drawing,
     url_with=url_with,
     field_error=field_error,
     error_summary_items=_summary,
