@@ -21,12 +21,6 @@ from __future__ import annotations
 
 import os
 import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
@@ -45,6 +39,8 @@ from playwright.async_api import (
     async_playwright,
 )
 
+from tests.servers import running_server
+
 CHROMIUM = os.environ.get("EBOK_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -56,7 +52,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-SERVER_START_TIMEOUT = 180.0  # seeding the demo runs the billing engine; a busy machine is slow
 CLOCK = "2026-11-21T10:00:00"
 CLOCK_IN_WINDOW = "2026-11-27T10:00:00"
 
@@ -72,26 +67,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 # --- the server --------------------------------------------------------------------------
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _ebok_command() -> str:
-    """The `ebok` script of the interpreter running the tests (the project's venv)."""
-    candidate = Path(sys.executable).parent / "ebok"
-    return str(candidate) if candidate.exists() else "ebok"
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            return bool(response.status == 200)
-    except (urllib.error.URLError, OSError):
-        return False
 
 
 @pytest.fixture(scope="session")
@@ -113,52 +88,8 @@ def live_server_in_window(tmp_path_factory: pytest.TempPathFactory) -> Iterator[
 
 
 def _serve_demo(workdir: Path, clock: str) -> Iterator[str]:
-    port = _free_port()
-    env = {
-        **os.environ,
-        "EBOK_ENV": "test",
-        "EBOK_CLOCK": clock,
-        "EBOK_DATABASE_URL": f"sqlite://{workdir}/demo.sqlite3",
-        "EBOK_SECRET_KEY": "test",
-    }
-    command = [
-        _ebok_command(),
-        "serve",
-        "--demo",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--no-worker",
-    ]
-    log_path = workdir / "server.log"
-    base_url = f"http://127.0.0.1:{port}"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            command, cwd=workdir, env=env, stdout=log, stderr=subprocess.STDOUT
-        )
-        try:
-            deadline = time.monotonic() + SERVER_START_TIMEOUT
-            while not _healthy(base_url + "/healthz"):
-                if process.poll() is not None:
-                    pytest.fail(
-                        f"`{' '.join(command)}` exited with {process.returncode}:\n"
-                        + log_path.read_text(errors="replace")[-4000:]
-                    )
-                if time.monotonic() > deadline:
-                    pytest.fail(
-                        f"the server did not answer /healthz within {SERVER_START_TIMEOUT:.0f} s:\n"
-                        + log_path.read_text(errors="replace")[-4000:]
-                    )
-                time.sleep(0.2)
-            yield base_url
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+    with running_server(workdir, env={"EBOK_CLOCK": clock}) as base_url:
+        yield base_url
 
 
 # --- the browser -------------------------------------------------------------------------
