@@ -130,3 +130,36 @@ async def test_htmx_gets_the_form_or_only_the_check(signed_in: httpx.AsyncClient
         "/odczyty", data={**form, "value": "781", "akcja": "wyslij"}, headers=headers
     )
     assert "Odczyt przyjęty" in sent.text and "<html" not in sent.text
+
+
+@pytest.mark.usefixtures("in_window")
+async def test_the_dashboard_offers_the_same_form_while_the_window_is_open(
+    signed_in: httpx.AsyncClient,
+) -> None:
+    page = await signed_in.get("/konto")
+    meter = re.search(r'name="meterId" value="([^"]+)"', page.text)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    assert meter and token, "the meter card carries the reading form"
+    assert 'action="/odczyty"' in page.text and 'hx-post="/odczyty"' in page.text
+
+    # Sent from the dashboard with htmx, the receipt replaces the form in place.
+    answer = await signed_in.post(
+        "/odczyty",
+        data={"meterId": meter[1], "csrf_token": token[1], "value": "789,5", "akcja": "wyslij"},
+        headers={"HX-Request": "true"},
+    )
+    assert answer.status_code == 200
+    assert answer.text.lstrip().startswith('<div class="reading-form"')
+    assert "Odczyt przyjęty" in answer.text
+    assert await Reading.filter(value=Decimal("789.5"), source="CUSTOMER").count() == 1
+    after = await signed_in.get("/konto")
+    assert 'name="meterId"' not in after.text
+    assert "Odczyt za ten miesiąc został już podany" in after.text
+
+
+async def test_outside_the_window_the_dashboard_has_no_form(
+    signed_in: httpx.AsyncClient,
+) -> None:
+    page = await signed_in.get("/konto")
+    assert page.status_code == 200
+    assert 'name="meterId"' not in page.text

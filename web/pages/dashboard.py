@@ -20,6 +20,7 @@ from web.pages._account import (
     customer_page,
     no_accounts,
 )
+from web.pages.readings import reading_form_view
 from web.rendering import render
 
 __all__ = ["routes"]
@@ -63,6 +64,11 @@ async def dashboard(request: Request) -> Response:
     if account is None:  # unlinked between the two operations
         raise HTTPException(404, "Nie masz w eBOK konta o tym numerze.")
     balance = account["balance"]["amount"]
+    # While the window is open the reading form is right on the meter's card; it posts
+    # to /odczyty (htmx swaps the answer in place, without JavaScript that page answers).
+    for meter in account["meters"]:
+        if meter["canSubmitReading"]:
+            meter.update(reading_form_view(meter["id"]))
     context = {
         "choice": choice,
         "account": account,

@@ -146,7 +146,7 @@ async def _page_context(
     account = data["account"]
     meters = await _meters_with_history(request, choice, account["meters"])
     for meter in meters:
-        meter.update(_form_view(meter["id"], (forms or {}).get(meter["id"])))
+        meter.update(reading_form_view(meter["id"], (forms or {}).get(meter["id"])))
     window = data["readingWindow"]
     return {
         "choice": choice,
@@ -185,8 +185,9 @@ def value_id(meter_id: str) -> str:
     return dom_id("stan", meter_id)
 
 
-def _form_view(meter_id: str, state: ReadingForm | None) -> dict[str, Any]:
-    """What the form template needs of a meter besides its data: state and element ids."""
+def reading_form_view(meter_id: str, state: ReadingForm | None = None) -> dict[str, Any]:
+    """What the form template needs of a meter besides its data: state and element ids
+    (also on /konto, which shows the same form while the window is open)."""
     return {
         "form": state or ReadingForm(),
         "form_id": dom_id("odczyt", meter_id),
@@ -258,7 +259,7 @@ async def submit_reading(request: Request) -> Response:
         return render(
             request,
             FORM_TEMPLATE,
-            {"meter": {"id": meter_id, **_form_view(meter_id, state)}, "choice": choice},
+            {"meter": {"id": meter_id, **reading_form_view(meter_id, state)}, "choice": choice},
             status_code=422 if state.errors and not preview_only else 200,
             block="preview" if preview_only else None,
         )
