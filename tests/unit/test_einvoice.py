@@ -141,6 +141,8 @@ def test_a_correction_names_the_invoice_it_corrects(ksef_number: str | None) -> 
         assert _text(root, corrected + "fa:NrKSeFFaKorygowanej") == ksef_number
     assert _text(root, "fa:Fa/fa:P_13_2") == "-12.40"
     assert _text(root, "fa:Fa/fa:FaWiersz/fa:P_8B") == "-2.127"
+    # Lowering the bill asks for no payment.
+    assert root.find("fa:Fa/fa:Platnosc", NS) is None
 
 
 def test_each_rate_has_its_own_totals() -> None:

@@ -335,5 +335,8 @@ def build_fa3(invoice: EInvoice) -> bytes:
     if invoice.corrects is not None:
         _correction(fa, invoice.corrects)
     _lines(fa, invoice.lines)
-    _payment(fa, invoice)
+    if invoice.gross > 0:
+        # Nothing to pay on a correction that lowers the bill: the credit stays on the
+        # account (or is refunded), so no payment terms are stated.
+        _payment(fa, invoice)
     return etree.tostring(root, encoding="UTF-8", xml_declaration=True, pretty_print=True)
