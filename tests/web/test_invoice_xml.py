@@ -105,6 +105,7 @@ def _check_against_the_api(
     rows = root.findall(fa + "FaWiersz", NS)
     assert len(rows) == len(lines)
     assert sum(Decimal(_text(r, "fa:P_11")) for r in rows) == _money(root, fa + "P_13_2")
+    assert sum(Decimal(line["vat"]["amount"]) for line in lines) == _money(root, fa + "P_14_2")
     for row, line in zip(rows, lines, strict=True):
         assert Decimal(_text(row, "fa:P_8B")) == Decimal(line["quantity"])
         assert Decimal(_text(row, "fa:P_9A")) == Decimal(line["unitPrice"]["amount"])
