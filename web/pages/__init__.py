@@ -14,6 +14,7 @@ def routes() -> list[BaseRoute]:
         credentials,
         dashboard,
         home,
+        invoice_xml,
         invoices,
         ledger,
         payments,
@@ -27,6 +28,8 @@ def routes() -> list[BaseRoute]:
         *home.routes,
         *signin.routes,
         *dashboard.routes,
+        # Documents of an invoice before the invoice page, whose {number:path} would take them.
+        *invoice_xml.routes,
         *invoices.routes,
         *readings.routes,
         *staff_readings.routes,
