@@ -220,6 +220,9 @@ class Account(relay.Node):
     number: str = strawberry.field(description="customer number, as printed on invoices")
     kind: AccountKind
     holder_name: str
+    tax_id: str | None = strawberry.field(
+        description="the holder's tax id (NIP, 10 digits) when the account has one"
+    )
     correspondence_address: Address
     email: str | None
     phone: str | None
@@ -238,6 +241,7 @@ class Account(relay.Node):
             number=row.number,
             kind=row.kind,
             holder_name=row.holder_name,
+            tax_id=row.tax_id,
             correspondence_address=address_of(row.address),
             email=row.email,
             phone=row.phone,
