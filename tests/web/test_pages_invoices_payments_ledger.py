@@ -328,7 +328,8 @@ async def test_someone_elses_invoice_is_not_found(signed_in: httpx.AsyncClient, 
     assert (await signed_in.get("/faktury/" + "X" * 100)).status_code == 404
 
 
-@pytest.mark.parametrize("suffix", [".pdf", ".xml"])
+# ".pdf" is served by web/pages/invoice_pdf.py (tests/web/test_invoice_pdf.py).
+@pytest.mark.parametrize("suffix", [".xml"])
 async def test_document_addresses_are_a_clean_404_for_now(
     signed_in: httpx.AsyncClient, suffix: str
 ) -> None:

@@ -14,6 +14,7 @@ def routes() -> list[BaseRoute]:
         credentials,
         dashboard,
         home,
+        invoice_pdf,
         invoices,
         ledger,
         payments,
@@ -27,6 +28,8 @@ def routes() -> list[BaseRoute]:
         *home.routes,
         *signin.routes,
         *dashboard.routes,
+        # Before the invoice page's /faktury/{number:path}, which would take ".pdf" too.
+        *invoice_pdf.routes,
         *invoices.routes,
         *readings.routes,
         *staff_readings.routes,

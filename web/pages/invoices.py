@@ -124,7 +124,7 @@ def _line_view(line: dict[str, Any]) -> dict[str, Any]:
     return {**line, "quantity_text": _quantity(line["quantity"], line["unit"])}
 
 
-def _invoice_view(account: dict[str, Any], invoice: dict[str, Any]) -> dict[str, Any]:
+def invoice_view(account: dict[str, Any], invoice: dict[str, Any]) -> dict[str, Any]:
     lines = [_line_view(line) for line in invoice["lines"]]
     return {
         **invoice,
@@ -160,7 +160,7 @@ async def invoice_detail(request: Request) -> Response:
     context: dict[str, Any] = {**page_context(request, data), "account": None, "invoice": None}
     if data["accounts"]:
         account, invoice = _find_invoice(data)
-        context.update(account=account, invoice=_invoice_view(account, invoice))
+        context.update(account=account, invoice=invoice_view(account, invoice))
     return render(request, DETAIL_TEMPLATE, context)
 
 
