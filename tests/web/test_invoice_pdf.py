@@ -38,7 +38,9 @@ INVOICES = """query ($konto: String!, $status: InvoiceStatus) {
   account(number: $konto) {
     paymentAccountNumber
     invoices(first: 100, status: $status) {
-      edges { node { number amountDue { amount } transferTitle pdfUrl } }
+      edges {
+        node { number kind amountDue { amount } transferTitle pdfUrl correctedInvoice { number } }
+      }
     }
   }
 }"""
@@ -197,6 +199,17 @@ async def test_a_paid_invoice_says_so_and_has_no_qr_code(http: httpx.AsyncClient
     pdf = (await http.get(paid["pdfUrl"])).content
     assert "Faktura jest zapłacona" in _text(pdf)
     assert _qr_codes(pdf) == []
+
+
+async def test_a_correction_names_the_invoice_it_corrects(
+    http: httpx.AsyncClient, api: Api
+) -> None:
+    correction = next(i for i in await _invoices(api, "100001") if i["kind"] == "CORRECTION")
+    await _sign_in(http, JAN)
+    text = _text((await http.get(correction["pdfUrl"])).content)
+    assert f"Faktura korygująca nr {correction['number']}" in text
+    assert f"Koryguje fakturę {correction['correctedInvoice']['number']}" in text
+    assert "rozliczymy po następnym odczycie" not in text
 
 
 async def test_the_housing_communitys_nip_is_printed_for_the_buyer(
