@@ -108,15 +108,19 @@ async def _invoice_pdf(request: Request) -> Response:
 _browser_pdf = customer_page(_invoice_pdf)
 
 
+def _from_a_program(request: Request) -> bool:
+    """The request came with a bearer token (web/auth.py), good or bad."""
+    state = request.state
+    return getattr(state, "auth", None) == "token" or getattr(state, "bad_credentials", False)
+
+
 async def invoice_pdf(request: Request) -> Response:
-    if getattr(request.state, "auth", None) == "token" or getattr(
-        request.state, "bad_credentials", False
-    ):
-        try:
-            return await _invoice_pdf(request)
-        except OperationFailed as failed:
-            raise HTTPException(status_code=404) from failed
-    return await _browser_pdf(request)
+    if not _from_a_program(request):
+        return await _browser_pdf(request)
+    try:
+        return await _invoice_pdf(request)
+    except OperationFailed as failed:  # a bad token, no READ scope, first steps not done
+        raise HTTPException(status_code=404) from failed
 
 
 routes: list[BaseRoute] = [
