@@ -160,6 +160,13 @@ async def invoice_of_account(ctx: Context, account_id: int, number: str) -> Invo
     return row if row is not None and row.account_id == account_id else None
 
 
+async def visible_invoice(ctx: Context, number: str) -> InvoiceRow | None:
+    """An invoice of any of the viewer's accounts (staff: of any account) by its number;
+    someone else's number finds nothing, as an unknown one does."""
+    row = await ctx.loaders.invoices_by_number.load(number)
+    return row if row is not None and await ctx.can_see_account(row.account_id) else None
+
+
 async def payment_page(ctx: Context, account_id: int, offset: int, size: int) -> Page:
     rows = await billing.payments_page(account_id, offset=offset, limit=size + 1)
     for row in rows:

@@ -42,6 +42,7 @@ DEFAULT_MAX_LENGTH = 200
 MAX_LENGTHS: dict[str, int] = {
     "Query.account(number)": 16,  # customer numbers (accounts.number)
     "Account.invoice(number)": 32,  # invoice numbers (invoices.number)
+    "Query.invoice(number)": 32,
     "IssueTokenInput.login": 64,  # users.login
     "IssueTokenInput.password": 256,
     "IssueTokenInput.otp": 16,

@@ -14,7 +14,7 @@ from resolvers.ids import decode_global_id
 from resolvers.nodes import FETCHERS
 from schema.permissions import CanRead, Public
 from schema.types.accounts import Account, ReadingWindow
-from schema.types.billing import Tariff
+from schema.types.billing import Invoice, Tariff
 from schema.types.enums import AnnouncementKind
 from schema.types.identity import User
 from schema.types.limits import RateLimit
@@ -64,6 +64,15 @@ class ReadQuery:
     async def account(self, info: strawberry.Info[Context], number: str) -> Account | None:
         row = await account_resolvers.account_by_number(info.context, number)
         return Account.from_row(row) if row else None
+
+    @strawberry.field(
+        permission_classes=[CanRead],
+        description="one of the viewer's invoices by its number, whichever account it is "
+        "on (STAFF: any invoice)",
+    )
+    async def invoice(self, info: strawberry.Info[Context], number: str) -> Invoice | None:
+        row = await account_resolvers.visible_invoice(info.context, number)
+        return Invoice.from_row(row) if row else None
 
     @strawberry.field(
         permission_classes=[Public],

@@ -19,7 +19,9 @@ from schema.types.common import Money
 from schema.types.enums import InvoiceKind, InvoiceStatus, PaymentMethod, PaymentStatus, Service
 
 if TYPE_CHECKING:
-    from schema.types.accounts import Reading
+    from schema.types.accounts import Account, Reading
+
+ACCOUNTS = "schema.types.accounts"
 
 
 def invoice_path(number: str) -> str:
@@ -148,13 +150,23 @@ class Invoice(relay.Node):
         assert account is not None  # an invoice always belongs to an account
         return transfer_title(account.number, self.number)
 
+    @strawberry.field(description="the account the invoice was issued to")
+    async def account(
+        self, info: strawberry.Info[Context]
+    ) -> Annotated[Account, strawberry.lazy(ACCOUNTS)]:
+        from schema.types.accounts import Account
+
+        row = await info.context.loaders.accounts_by_id.load(self.row.account_id)
+        assert row is not None  # an invoice always belongs to an account
+        return Account.from_row(row)
+
     @strawberry.field(
         description="the readings the invoice's quantities come from "
         "(estimated ones flagged by source)"
     )
     async def readings(
         self, info: strawberry.Info[Context]
-    ) -> list[Annotated[Reading, strawberry.lazy("schema.types.accounts")]]:
+    ) -> list[Annotated[Reading, strawberry.lazy(ACCOUNTS)]]:
         from schema.types.accounts import Reading
 
         rows = await info.context.loaders.readings_by_invoice.load(self.id)

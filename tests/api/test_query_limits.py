@@ -25,6 +25,7 @@ PAGE_VARIABLES: dict[str, dict[str, Any]] = {
     "InvoiceList": {"konto": "100001", "first": 12, "status": "UNPAID", "to": "2026-11-21"},
     "InvoiceDetail": {"number": "FV/2026/10/000001"},
     "EInvoice": {"number": "FV/2026/10/000001", "staff": True},
+    "InvoicePdf": {"number": "FV/2026/10/000001"},
     "LedgerPage": {
         "konto": "100001",
         "from": "2016-11-21",

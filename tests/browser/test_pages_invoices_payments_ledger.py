@@ -146,7 +146,7 @@ async def test_a_customer_walks_invoices_payments_and_the_ledger(
     await expect(rows).to_have_count(1)
 
     # One invoice.
-    await page.get_by_role("link", name=INVOICE).click()
+    await page.get_by_role("link", name=INVOICE, exact=True).click()
     await expect(page.locator("h1")).to_contain_text(INVOICE)
     await expect(page.locator("table.invoice-lines tfoot")).to_contain_text(figures["gross"])
     await expect(page.locator("#przelew-tytul")).to_have_text(

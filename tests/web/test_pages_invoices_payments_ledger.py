@@ -328,15 +328,6 @@ async def test_someone_elses_invoice_is_not_found(signed_in: httpx.AsyncClient, 
     assert (await signed_in.get("/faktury/" + "X" * 100)).status_code == 404
 
 
-# The e-invoice (.xml) has its own route now: tests/web/test_invoice_xml.py.
-@pytest.mark.parametrize("suffix", [".pdf"])
-async def test_document_addresses_are_a_clean_404_for_now(
-    signed_in: httpx.AsyncClient, suffix: str
-) -> None:
-    response = await signed_in.get(f"/faktury/FV/2026/11/000001{suffix}")
-    assert response.status_code == 404
-
-
 # --- /platnosci --------------------------------------------------------------------------------
 
 

@@ -8,16 +8,18 @@ reads it in order; WeasyPrint builds the tags from the HTML's own structure.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import weasyprint
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from web.rendering import templates
 
-__all__ = ["PDF_VARIANT", "pdf_response", "render_pdf"]
+__all__ = ["PDF_VARIANT", "pdf_response", "render_pdf", "render_pdf_in_thread"]
 
 # PDF/UA-1 is the accessible-PDF standard WeasyPrint writes; it implies tagging.
 PDF_VARIANT = "pdf/ua-1"
@@ -45,3 +47,18 @@ def pdf_response(pdf: bytes, filename: str) -> Response:
             "Cache-Control": "private, no-store",
         },
     )
+
+
+# WeasyPrint's fonts (fontconfig, Pango) are not promised to be thread-safe: one
+# render at a time per process, each in a worker thread so requests keep being served.
+_RENDER_LOCK = threading.Lock()
+
+
+def _render_alone(template_name: str, context: Mapping[str, Any]) -> bytes:
+    with _RENDER_LOCK:
+        return render_pdf(template_name, context)
+
+
+async def render_pdf_in_thread(template_name: str, context: Mapping[str, Any]) -> bytes:
+    """`render_pdf` off the event loop (a layout takes a good part of a second)."""
+    return await run_in_threadpool(_render_alone, template_name, context)

@@ -14,6 +14,7 @@ def routes() -> list[BaseRoute]:
         credentials,
         dashboard,
         home,
+        invoice_pdf,
         invoice_xml,
         invoices,
         ledger,
@@ -28,8 +29,9 @@ def routes() -> list[BaseRoute]:
         *home.routes,
         *signin.routes,
         *dashboard.routes,
-        # Documents of an invoice before the invoice page, whose {number:path} would take them.
+        # An invoice's documents before the invoice page, whose {number:path} would take them.
         *invoice_xml.routes,
+        *invoice_pdf.routes,
         *invoices.routes,
         *readings.routes,
         *staff_readings.routes,

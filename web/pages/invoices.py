@@ -44,8 +44,9 @@ DATE_FIELDS = ("od", "do")
 # As on the form's labels: the messages name the fields the way the person sees them.
 DATE_LABELS = ("Wystawione od", "Wystawione do")
 
-# Documents of an invoice get their own routes in a later issue; until then these
-# suffixes must end in a plain 404 rather than be looked up as invoice numbers.
+# An invoice's documents have their own routes (invoice_pdf.py, invoice_xml.py), listed
+# first; should one of them not answer, its address still must not be looked up here
+# as an invoice number.
 DOCUMENT_SUFFIXES = (".pdf", ".xml")
 
 
@@ -124,7 +125,7 @@ def _line_view(line: dict[str, Any]) -> dict[str, Any]:
     return {**line, "quantity_text": _quantity(line["quantity"], line["unit"])}
 
 
-def _invoice_view(account: dict[str, Any], invoice: dict[str, Any]) -> dict[str, Any]:
+def invoice_view(account: dict[str, Any], invoice: dict[str, Any]) -> dict[str, Any]:
     lines = [_line_view(line) for line in invoice["lines"]]
     return {
         **invoice,
@@ -160,7 +161,7 @@ async def invoice_detail(request: Request) -> Response:
     context: dict[str, Any] = {**page_context(request, data), "account": None, "invoice": None}
     if data["accounts"]:
         account, invoice = _find_invoice(data)
-        context.update(account=account, invoice=_invoice_view(account, invoice))
+        context.update(account=account, invoice=invoice_view(account, invoice))
     return render(request, DETAIL_TEMPLATE, context)
 
 

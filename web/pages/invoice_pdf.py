@@ -1,0 +1,129 @@
+"""/faktury/{number}.pdf: the invoice image, a tagged PDF with the payment QR code.
+
+Readable by the invoice's owner (session cookie, or a partner app's bearer token with
+the READ scope) and by staff; for anyone else, as for a number that does not exist,
+the same 404. A signed-out browser goes to /login, as on the invoice page. A bearer
+token that fails for any reason (unknown, expired, no READ scope, first steps not
+done) gets the 404 too: a program is never sent to a sign-in page.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Any
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from models.rules.payment_qr import MAX_AMOUNT_GROSZE, payment_qr, qr_title
+from models.rules.vat_summary import vat_summary
+from web.documents.pdf import pdf_response, render_pdf_in_thread
+from web.documents.qr import qr_data_uri
+from web.gql import OperationFailed, run_operation
+from web.pages._account import customer_page
+from web.pages.invoices import invoice_view
+from web.rendering import utility_settings
+
+TEMPLATE = "documents/invoice.html"
+# Refusals that mean "not yours to read" (a token without READ, a number longer than
+# any invoice number): the same 404 as an invoice that does not exist.
+NOT_FOUND_CODES = frozenset({"FORBIDDEN", "BAD_REQUEST"})
+
+
+def pdf_filename(number: str) -> str:
+    """FV/2026/11/000123 -> faktura-FV-2026-11-000123.pdf: ASCII letters, digits and
+    dashes only, so the header needs no quoting and no browser mangles it."""
+    safe = re.sub(r"[^A-Za-z0-9]+", "-", number).strip("-")
+    return f"faktura-{safe or 'dokument'}.pdf"
+
+
+def _money(money: dict[str, Any]) -> Decimal:
+    """A Money result ({"amount": "12.30"}, never null here) as a Decimal."""
+    return Decimal(str(money["amount"]))
+
+
+def _qr(utility: Any, account: dict[str, Any], invoice: dict[str, Any]) -> str | None:
+    """The payment QR code of what is still due, or None when nothing is."""
+    due = _money(invoice["amountDue"])
+    if due <= 0:
+        return None
+    text = payment_qr(
+        nip=utility.tax_id,
+        nrb=account["paymentAccountNumber"],
+        amount=due,
+        recipient=utility.short_name,
+        title=qr_title(invoice["transferTitle"], f"Faktura {invoice['number']}", invoice["number"]),
+    )
+    return qr_data_uri(text)
+
+
+def document_context(request: Request, invoice: dict[str, Any]) -> dict[str, Any]:
+    """What documents/invoice.html reads, from the InvoicePdf operation's invoice."""
+    account = invoice["account"]
+    utility = utility_settings(request)
+    view = invoice_view(account, invoice)
+    summary = vat_summary(
+        (
+            Decimal(str(line["vatRate"])),
+            _money(line["net"]),
+            _money(line["vat"]),
+            _money(line["gross"]),
+        )
+        for line in invoice["lines"]
+    )
+    return {
+        "utility": utility,
+        "account": account,
+        "invoice": view,
+        "vat_summary": summary,
+        "qr": _qr(utility, account, invoice),
+        "qr_amount_typed": view["due"] * 100 > MAX_AMOUNT_GROSZE,
+    }
+
+
+async def _invoice(request: Request, number: str) -> dict[str, Any]:
+    try:
+        data = await run_operation(request, "InvoicePdf", {"number": number})
+    except OperationFailed as failed:
+        if failed.codes & NOT_FOUND_CODES:
+            raise HTTPException(status_code=404) from failed
+        raise
+    if data["invoice"] is None:
+        raise HTTPException(status_code=404)
+    return data["invoice"]
+
+
+async def _invoice_pdf(request: Request) -> Response:
+    number = request.path_params["number"].strip()
+    if not number:
+        raise HTTPException(status_code=404)
+    invoice = await _invoice(request, number)
+    pdf = await render_pdf_in_thread(TEMPLATE, document_context(request, invoice))
+    return pdf_response(pdf, pdf_filename(invoice["number"]))
+
+
+_browser_pdf = customer_page(_invoice_pdf)
+
+
+def _from_a_program(request: Request) -> bool:
+    """The request came with a bearer token (web/auth.py), good or bad."""
+    state = request.state
+    return getattr(state, "auth", None) == "token" or getattr(state, "bad_credentials", False)
+
+
+async def invoice_pdf(request: Request) -> Response:
+    if not _from_a_program(request):
+        return await _browser_pdf(request)
+    try:
+        return await _invoice_pdf(request)
+    except OperationFailed as failed:  # a bad token, no READ scope, first steps not done
+        raise HTTPException(status_code=404) from failed
+
+
+routes: list[BaseRoute] = [
+    # Before /faktury/{number:path}, which would otherwise take the whole path.
+    Route("/faktury/{number:path}.pdf", invoice_pdf, methods=["GET"], name="invoice_pdf"),
+]
