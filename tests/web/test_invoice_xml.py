@@ -204,3 +204,6 @@ async def test_a_token_that_may_read_gets_it_and_no_other_does(
     community = await _token("wspolnota.lipowa", [Scope.READ], clock)
     assert (await http.get(theirs, headers=community)).status_code == 200
     assert (await http.get(own, headers=community)).status_code == 404
+    # A forged token is a program, not a browser: a 404, never a sign-in page.
+    forged = await http.get(own, headers={"Authorization": "Bearer ebok_pt_forged"})
+    assert forged.status_code == 404

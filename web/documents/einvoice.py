@@ -119,7 +119,7 @@ def einvoice_of(
     utility: UtilitySettings,
     created_at: datetime,
 ) -> EInvoice:
-    """The e-invoice of an `EInvoiceAccount` fragment's account and invoice.
+    """The e-invoice of the EInvoice operation's invoice and its account.
 
     Raises ValueError for a document that is not a VAT invoice (an interest note)."""
     if invoice["kind"] not in ("INVOICE", "CORRECTION"):

@@ -1,10 +1,6 @@
 """/faktury/{number}.pdf: the invoice image, a tagged PDF with the payment QR code.
 
-Readable by the invoice's owner (session cookie, or a partner app's bearer token with
-the READ scope) and by staff; for anyone else, as for a number that does not exist,
-the same 404. A signed-out browser goes to /login, as on the invoice page. A bearer
-token that fails for any reason (unknown, expired, no READ scope, first steps not
-done) gets the 404 too: a program is never sent to a sign-in page.
+Who may fetch it, and how the invoice is found: web/pages/_documents.py.
 """
 
 from __future__ import annotations
@@ -13,7 +9,6 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
@@ -22,15 +17,11 @@ from models.rules.payment_qr import MAX_AMOUNT_GROSZE, payment_qr, qr_title
 from models.rules.vat_summary import vat_summary
 from web.documents.pdf import pdf_response, render_pdf_in_thread
 from web.documents.qr import qr_data_uri
-from web.gql import OperationFailed, run_operation
-from web.pages._account import customer_page
+from web.pages._documents import document_route, invoice_by_number
 from web.pages.invoices import invoice_view
 from web.rendering import utility_settings
 
 TEMPLATE = "documents/invoice.html"
-# Refusals that mean "not yours to read" (a token without READ, a number longer than
-# any invoice number): the same 404 as an invoice that does not exist.
-NOT_FOUND_CODES = frozenset({"FORBIDDEN", "BAD_REQUEST"})
 
 
 def pdf_filename(number: str) -> str:
@@ -84,43 +75,11 @@ def document_context(request: Request, invoice: dict[str, Any]) -> dict[str, Any
     }
 
 
-async def _invoice(request: Request, number: str) -> dict[str, Any]:
-    try:
-        data = await run_operation(request, "InvoicePdf", {"number": number})
-    except OperationFailed as failed:
-        if failed.codes & NOT_FOUND_CODES:
-            raise HTTPException(status_code=404) from failed
-        raise
-    if data["invoice"] is None:
-        raise HTTPException(status_code=404)
-    return data["invoice"]
-
-
-async def _invoice_pdf(request: Request) -> Response:
-    number = request.path_params["number"].strip()
-    if not number:
-        raise HTTPException(status_code=404)
-    invoice = await _invoice(request, number)
+@document_route
+async def invoice_pdf(request: Request) -> Response:
+    invoice = await invoice_by_number(request, "InvoicePdf")
     pdf = await render_pdf_in_thread(TEMPLATE, document_context(request, invoice))
     return pdf_response(pdf, pdf_filename(invoice["number"]))
-
-
-_browser_pdf = customer_page(_invoice_pdf)
-
-
-def _from_a_program(request: Request) -> bool:
-    """The request came with a bearer token (web/auth.py), good or bad."""
-    state = request.state
-    return getattr(state, "auth", None) == "token" or getattr(state, "bad_credentials", False)
-
-
-async def invoice_pdf(request: Request) -> Response:
-    if not _from_a_program(request):
-        return await _browser_pdf(request)
-    try:
-        return await _invoice_pdf(request)
-    except OperationFailed as failed:  # a bad token, no READ scope, first steps not done
-        raise HTTPException(status_code=404) from failed
 
 
 routes: list[BaseRoute] = [
