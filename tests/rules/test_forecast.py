@@ -15,6 +15,7 @@ from models.errors import (
     NothingToCompare,
     ReadingDecreased,
 )
+from models.rules.billing import bill_period, invoice_totals
 from models.rules.estimates import RegisterPoint
 from models.rules.forecast import (
     FLAT,
@@ -201,8 +202,6 @@ def test_lines_sum_to_totals_and_a_longer_period_never_costs_less(
     usage = Usage(daily, factors, date(2024, 1, 1), date(2026, 1, 1), seasonal=True)
 
     def cost(end: date) -> tuple[Decimal, Decimal]:
-        from models.rules.billing import bill_period, invoice_totals
-
         lines = bill_period(start, end, period_volume(usage, start, end), [TARIFF], estimated=True)
         totals = invoice_totals(lines)
         assert totals.net == sum(line.net for line in lines)
@@ -240,3 +239,34 @@ def test_the_seasonal_profile_averages_to_the_plain_average(
     flat = Usage(daily, FLAT, points[0].read_on, points[-1].read_on, seasonal=False)
     year = (date(2027, 1, 1), date(2027, 12, 31))
     assert abs(period_volume(seasonal, *year) - period_volume(flat, *year)) <= Decimal("0.001")
+
+
+@settings(deadline=None)
+@given(
+    daily=st.decimals(min_value=0, max_value=3, places=2),
+    start=st.dates(min_value=TODAY - timedelta(days=300), max_value=TODAY + timedelta(days=200)),
+    days=st.integers(min_value=0, max_value=400),
+    more=st.integers(min_value=0, max_value=400),
+)
+def test_a_longer_forecast_never_costs_less_at_the_same_usage(
+    daily: Decimal, start: date, days: int, more: int
+) -> None:
+    history = [MeterHistory("A1", 5, _readings(date(2025, 12, 1), 61, 6, daily))]
+    short = forecast(start, start + timedelta(days=days), history, [TARIFF], TODAY)
+    long = forecast(start, start + timedelta(days=days + more), history, [TARIFF], TODAY)
+    assert long.consumption >= short.consumption
+    assert long.totals.gross >= short.totals.gross
+    for result in (short, long):
+        assert result.totals.net == sum(line.net for line in result.lines)
+        assert result.totals.gross == sum(line.gross for line in result.lines)
+
+
+def test_a_meter_not_read_for_a_year_uses_its_last_two_readings() -> None:
+    old = [
+        RegisterPoint(date(2024, 1, 1), Decimal(100)),
+        RegisterPoint(date(2024, 3, 1), Decimal(112)),
+    ]
+    usage = usage_of(old, TODAY, 5)
+    assert not usage.seasonal
+    assert usage.daily == Decimal(12) / 60
+    assert (usage.first, usage.last) == (date(2024, 1, 1), date(2024, 3, 1))
