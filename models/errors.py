@@ -585,3 +585,35 @@ class InvalidTokenName(DomainError):
     code = ErrorCode.INVALID
     polish = "Nazwij token (do 100 znaków), np. nazwą aplikacji, która go użyje."
     english = "Name the token (up to 100 characters), e.g. after the app that uses it."
+
+
+# --- the forecast and the payment simulation ---------------------------------------------
+
+
+class NothingToCompare(DomainError):
+    code = ErrorCode.INVALID
+    polish = "Ten wodomierz nie ma jeszcze żadnego odczytu: nie ma od czego policzyć zużycia."
+    english = "This meter has no reading yet: there is nothing to measure the use from."
+
+    def __init__(self) -> None:
+        super().__init__("value")
+
+
+class MeterRepeated(DomainError):
+    code = ErrorCode.INVALID
+    polish = "Każdy wodomierz może mieć w symulacji tylko jeden stan."
+    english = "Give at most one value per meter."
+
+    def __init__(self) -> None:
+        super().__init__("meterId")
+
+
+class ForecastPeriodInvalid(RequestRefused):
+    """A forecast period the rules do not forecast (models/rules/forecast.py)."""
+
+    code = "BAD_REQUEST"
+    polish = "{polish}"
+    english = "{english}"
+
+    def __init__(self, field: str, polish: str, english: str) -> None:
+        super().__init__(field, polish=polish, english=english)

@@ -52,6 +52,9 @@ FIELD_COSTS: dict[str, int] = {
     "Account.ledger": 3,
     # Spreads the readings of every meter over the months, one by one.
     "Account.consumption": 3,
+    # Spread every meter's recent readings over the months and price the period.
+    "Account.forecast": 3,
+    "Account.simulate": 3,
     # The whole schema, as GraphiQL asks for it first: large, but the same every time.
     "Query.__schema": 20,
     # Registration and the back office: a few lookups each; an approval hashes a password.

@@ -38,6 +38,7 @@ __all__ = [
     "SubmissionFacts",
     "assess_recorded",
     "assess_submission",
+    "assess_value",
     "next_window",
 ]
 
@@ -109,12 +110,12 @@ def _check_date(facts: SubmissionFacts, window: ReadingWindow) -> None:
         raise ReadingDateInvalid(opens_on=facts.previous.read_on, today=facts.today)
 
 
-def _limits(facts: SubmissionFacts, days: int) -> tuple[Decimal | None, Decimal]:
+def _limits(average_daily_use: Decimal, days: int) -> tuple[Decimal | None, Decimal]:
     """(expected m³ over `days`, the most that is believable) for this meter."""
     absolute = ABSOLUTE_DAILY_LIMIT * days
-    if facts.average_daily_use <= 0:
+    if average_daily_use <= 0:
         return None, absolute
-    expected = facts.average_daily_use * days
+    expected = average_daily_use * days
     return expected, max(absolute, expected * IMPLAUSIBLE_FACTOR)
 
 
@@ -132,15 +133,31 @@ def assess_submission(facts: SubmissionFacts) -> Assessment:
         raise AlreadySubmittedThisMonth()
     _check_value(facts.value, facts.digits)
     _check_date(facts, window)
-    previous = facts.previous
+    return assess_value(
+        facts.value, facts.digits, facts.previous, facts.average_daily_use, facts.read_on
+    )
+
+
+def assess_value(
+    value: Decimal,
+    digits: int,
+    previous: PreviousReading | None,
+    average_daily_use: Decimal,
+    read_on: date,
+) -> Assessment:
+    """What a register value read on `read_on` says after `previous`, whatever the
+    calendar: refused when it is no value of this register, lower than `previous` by
+    more than a believable rollover, or more than the meter could pass in the time.
+    Used for submissions (after their calendar checks) and for the payment simulation."""
+    _check_value(value, digits)
     if previous is None:
         return Assessment(consumption=None, expected=None, unusual=False, rolled_over=False)
-    days = max((facts.read_on - previous.read_on).days, 1)
-    expected, most = _limits(facts, days)
-    rolled_over = facts.value < previous.value
-    if rolled_over and not plausible_rollover(previous.value, facts.value, facts.digits, most):
+    days = max((read_on - previous.read_on).days, 1)
+    expected, most = _limits(average_daily_use, days)
+    rolled_over = value < previous.value
+    if rolled_over and not plausible_rollover(previous.value, value, digits, most):
         raise ReadingDecreased(previous=previous.value)
-    used = consumption_between(previous.value, facts.value, facts.digits)
+    used = consumption_between(previous.value, value, digits)
     if used > most:
         raise ImplausibleReading(consumption=used)
     unusual = expected is not None and used > max(expected * UNUSUAL_FACTOR, UNUSUAL_FLOOR)

@@ -9,8 +9,10 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 from strawberry import relay
 
+from models.errors import DomainError
 from models.rows import AccountRow, AddressRow, ContractRow, MeterRow, ReadingRow
 from resolvers import accounts as account_resolvers
+from resolvers import forecasts as forecast_resolvers
 from resolvers.context import Context
 from resolvers.readings import (
     consumption_since,
@@ -38,6 +40,7 @@ from schema.types.enums import (
     ReadingSource,
     Service,
 )
+from schema.types.forecast import Forecast, SimulatedReadingInput, refusal
 
 if TYPE_CHECKING:
     from schema.types.talk import BillingCycleChangeRequest, DataChangeRequest, MessageThread
@@ -350,6 +353,28 @@ class Account(relay.Node):
         return [
             ConsumptionPoint(month=p.month, volume=p.volume, estimated=p.estimated) for p in points
         ]
+
+    @strawberry.field(description="an estimated invoice for a period the customer chooses")
+    async def forecast(
+        self,
+        info: strawberry.Info[Context],
+        from_: Annotated[date, strawberry.argument(name="from")],
+        to: date,
+    ) -> Forecast:
+        return Forecast.of(await forecast_resolvers.forecast(info.context, self.row, from_, to))
+
+    @strawberry.field(description="what the bill would be if the given readings were taken today")
+    async def simulate(
+        self, info: strawberry.Info[Context], readings: list[SimulatedReadingInput]
+    ) -> Forecast:
+        given = [forecast_resolvers.SimulatedReading(str(r.meter_id), r.value) for r in readings]
+        try:
+            found = await forecast_resolvers.simulate(info.context, self.row, given)
+        except DomainError as error:
+            if error.top_level:
+                raise
+            raise refusal(error, info.context.language) from error
+        return Forecast.of(found)
 
     @strawberry.field
     async def billing_cycle_change_requests(

@@ -37,6 +37,16 @@ PAGE_VARIABLES: dict[str, dict[str, Any]] = {
     "MeterReadingsPage": {"meter": "TWV0ZXI6MQ==", "first": 12, "after": "b2Zmc2V0OjEx"},
     "SubmitReading": {"input": {"meterId": "TWV0ZXI6MQ==", "value": "785.5"}},
     "ReadingPreview": {"meter": "TWV0ZXI6MQ=="},
+    "ForecastPage": {
+        "konto": "100001",
+        "from": "2026-11-21",
+        "to": "2027-01-20",
+        "withForecast": True,
+    },
+    "ForecastSimulation": {
+        "konto": "100001",
+        "readings": [{"meterId": "TWV0ZXI6MQ==", "value": "785.5"}],
+    },
     "StaffReadings": {"first": 20, "blockedAfter": None, "unusualAfter": None},
     "LiftReadingBlock": {"input": {"accountId": "QWNjb3VudDox", "note": "x"}},
     "MarkReadingReviewed": {"id": "UmVhZGluZzox"},

@@ -84,6 +84,7 @@ async def dashboard(request: Request) -> Response:
             "invoices": account_url("/faktury", choice),
             "ledger": account_url("/saldo", choice),
             "readings": account_url("/odczyty", choice),
+            "forecast": account_url("/prognoza", choice),
         },
     }
     return render(request, "dashboard/page.html", context)
