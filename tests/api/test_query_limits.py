@@ -24,8 +24,7 @@ PAGE_VARIABLES: dict[str, dict[str, Any]] = {
     "BillingAccountHeading": {"konto": "100001"},
     "InvoiceList": {"konto": "100001", "first": 12, "status": "UNPAID", "to": "2026-11-21"},
     "InvoiceDetail": {"number": "FV/2026/10/000001"},
-    "EInvoice": {"number": "FV/2026/10/000001"},
-    "InvoicePdf": {"number": "FV/2026/10/000001"},
+    "InvoiceDocument": {"number": "FV/2026/10/000001"},
     "LedgerPage": {
         "konto": "100001",
         "from": "2016-11-21",

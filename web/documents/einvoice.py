@@ -1,8 +1,8 @@
 """The structured e-invoice: one invoice as a KSeF FA(3) document.
 
 `einvoice_of` gathers what the document says from the page operation's data (the
-`EInvoice` operation, web/operations/invoice_xml.graphql) and the utility's settings;
-`build_fa3` writes it. The builder is pure: the same invoice and moment give the same
+`InvoiceDocument` operation, web/operations/invoice_documents.graphql) and the
+utility's settings; `build_fa3` writes it. The builder is pure: the same invoice and moment give the same
 bytes. Amounts are written as the schema's types ask (two decimal places, quantities
 with up to six, unit prices with up to eight) and never rounded here: the invoice
 already holds them as the law rounds them, line by line.
@@ -119,7 +119,7 @@ def einvoice_of(
     utility: UtilitySettings,
     created_at: datetime,
 ) -> EInvoice:
-    """The e-invoice of the EInvoice operation's invoice and its account.
+    """The e-invoice of the InvoiceDocument operation's invoice and its account.
 
     Raises ValueError for a document that is not a VAT invoice (an interest note)."""
     if invoice["kind"] not in ("INVOICE", "CORRECTION"):

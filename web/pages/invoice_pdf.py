@@ -52,7 +52,7 @@ def _qr(utility: Any, account: dict[str, Any], invoice: dict[str, Any]) -> str |
 
 
 def document_context(request: Request, invoice: dict[str, Any]) -> dict[str, Any]:
-    """What documents/invoice.html reads, from the InvoicePdf operation's invoice."""
+    """What documents/invoice.html reads, from the InvoiceDocument operation's invoice."""
     account = invoice["account"]
     utility = utility_settings(request)
     view = invoice_view(account, invoice)
@@ -77,7 +77,7 @@ def document_context(request: Request, invoice: dict[str, Any]) -> dict[str, Any
 
 @document_route
 async def invoice_pdf(request: Request) -> Response:
-    invoice = await invoice_by_number(request, "InvoicePdf")
+    invoice = await invoice_by_number(request, "InvoiceDocument")
     pdf = await render_pdf_in_thread(TEMPLATE, document_context(request, invoice))
     return pdf_response(pdf, pdf_filename(invoice["number"]))
 

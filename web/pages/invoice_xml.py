@@ -20,7 +20,7 @@ MEDIA_TYPE = "application/xml; charset=utf-8"
 
 @document_route
 async def invoice_xml(request: Request) -> Response:
-    invoice = await invoice_by_number(request, "EInvoice")
+    invoice = await invoice_by_number(request, "InvoiceDocument")
     settings: Settings = request.app.state.settings
     clock: Clock = request.app.state.clock
     try:
