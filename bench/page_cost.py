@@ -20,60 +20,41 @@ import sys
 import time
 from pathlib import Path
 
-import httpx
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.inprocess import app_client  # noqa: E402
 from bench.run import Db, graphql_dashboard, konto_page, pick_samples, send  # noqa: E402
 
 
 async def measure(url: str, requests: int, rounds: int, profile: Path | None) -> dict:
-    from models.services.database import close_database, open_database
-    from models.settings import load_settings
-    from web.app import create_app
-
     samples = await pick_samples(Db(url), 50)
-    settings = load_settings(
-        {
-            "EBOK_DATABASE_URL": url,
-            "EBOK_SECRET_KEY": "bench-secret-key-not-for-production",
-            "EBOK_ENV": "production",
-            "EBOK_QUERY_ALLOWANCE": str(10**12),
-        }
-    )
-    app = create_app(settings, manage_database=False)
-    await open_database(url)
     sides = {
         "graphql": [graphql_dashboard(s) for s in samples],
         "konto": [konto_page(s) for s in samples],
     }
     per_request: dict[str, list[float]] = {side: [] for side in sides}
-    try:
-        transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 50000))
-        async with httpx.AsyncClient(transport=transport, base_url="http://ebok") as client:
-            for side, batch in sides.items():  # warm-up; a first use of a session writes
-                for request in batch:
-                    response = await send(client, "", request)
-                    if response.status_code != 200:
-                        raise SystemExit(f"{side}: {response.status_code}")
-            for round_ in range(rounds):
-                order = list(sides) if round_ % 2 == 0 else list(reversed(sides))
-                for side in order:
-                    batch = sides[side]
-                    profiler = cProfile.Profile() if profile and round_ == rounds - 1 else None
-                    started = time.process_time()
-                    if profiler:
-                        profiler.enable()
-                    for i in range(requests):
-                        await send(client, "", batch[i % len(batch)])
-                    if profiler:
-                        profiler.disable()
-                        profiler.dump_stats(profile / f"{side}.prof")
-                    elapsed = time.process_time() - started
-                    per_request[side].append(elapsed / requests * 1000)
-    finally:
-        await close_database()
+    async with app_client(url) as client:
+        for side, batch in sides.items():  # warm-up; a first use of a session writes
+            for request in batch:
+                response = await send(client, "", request)
+                if response.status_code != 200:
+                    raise SystemExit(f"{side}: {response.status_code}")
+        for round_ in range(rounds):
+            order = list(sides) if round_ % 2 == 0 else list(reversed(sides))
+            for side in order:
+                batch = sides[side]
+                profiler = cProfile.Profile() if profile and round_ == rounds - 1 else None
+                started = time.process_time()
+                if profiler:
+                    profiler.enable()
+                for i in range(requests):
+                    await send(client, "", batch[i % len(batch)])
+                if profiler:
+                    profiler.disable()
+                    profiler.dump_stats(profile / f"{side}.prof")
+                elapsed = time.process_time() - started
+                per_request[side].append(elapsed / requests * 1000)
     best = {side: min(values) for side, values in per_request.items()}
     return {"rounds_ms": per_request, "best_ms": best, "ratio": best["konto"] / best["graphql"]}
 

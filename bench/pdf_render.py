@@ -19,49 +19,30 @@ import time
 from pathlib import Path
 from urllib.parse import quote
 
-import httpx
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.inprocess import app_client  # noqa: E402
 from bench.run import Db, pick_samples  # noqa: E402
 
 
 async def measure(url: str, count: int) -> dict[str, list[float]]:
-    from models.services.database import close_database, open_database
-    from models.settings import load_settings
-    from web.app import create_app
-
     samples = [s for s in await pick_samples(Db(url), count + 1) if s.invoice]
-    settings = load_settings(
-        {
-            "EBOK_DATABASE_URL": url,
-            "EBOK_SECRET_KEY": "bench-secret-key-not-for-production",
-            "EBOK_ENV": "production",
-            "EBOK_QUERY_ALLOWANCE": str(10**12),
-        }
-    )
-    app = create_app(settings, manage_database=False)
-    await open_database(url)
     times: dict[str, list[float]] = {"wall_ms": [], "cpu_ms": [], "bytes": []}
-    try:
-        transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 50000))
-        async with httpx.AsyncClient(transport=transport, base_url="http://ebok") as client:
-            for index, sample in enumerate(samples):
-                path = f"/faktury/{quote(sample.invoice)}.pdf"
-                headers = {"Authorization": f"Bearer {sample.token}"}
-                wall, cpu = time.perf_counter(), time.process_time()
-                response = await client.get(path, headers=headers)
-                wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-                if response.status_code != 200 or not response.content.startswith(b"%PDF"):
-                    raise SystemExit(f"{path}: {response.status_code}")
-                if index == 0:
-                    continue  # the warm-up: fonts and templates load on the first
-                times["wall_ms"].append(wall * 1000)
-                times["cpu_ms"].append(cpu * 1000)
-                times["bytes"].append(len(response.content))
-    finally:
-        await close_database()
+    async with app_client(url) as client:
+        for index, sample in enumerate(samples):
+            path = f"/faktury/{quote(sample.invoice)}.pdf"
+            headers = {"Authorization": f"Bearer {sample.token}"}
+            wall, cpu = time.perf_counter(), time.process_time()
+            response = await client.get(path, headers=headers)
+            wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+            if response.status_code != 200 or not response.content.startswith(b"%PDF"):
+                raise SystemExit(f"{path}: {response.status_code}")
+            if index == 0:
+                continue  # the warm-up: fonts and templates load on the first
+            times["wall_ms"].append(wall * 1000)
+            times["cpu_ms"].append(cpu * 1000)
+            times["bytes"].append(len(response.content))
     return times
 
 
