@@ -10,7 +10,7 @@ stored text is the ORM's to the character on SQLite and PostgreSQL alike.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from tortoise import Model, connections
@@ -34,11 +34,12 @@ def _column(model: type[Model], field: str) -> str:
     return str(field_object.source_field or field)
 
 
-def _db_value(model: type[Model], field: str, value: Any) -> Any:
-    """As a model object would store it: made the field's Python value first (a
-    decimal quantized to its places), then the database's."""
+def _converter(model: type[Model], field: str) -> Callable[[Any], Any]:
+    """How a value is stored as a model object would store it: made the field's Python
+    value first (a decimal quantized to its places), then the database's."""
     field_object = model._meta.fields_map[field]
-    return field_object.to_db_value(field_object.to_python_value(value), model)
+    to_python, to_db = field_object.to_python_value, field_object.to_db_value
+    return lambda value: to_db(to_python(value), model)
 
 
 async def insert_rows(
@@ -64,6 +65,7 @@ async def insert_rows(
     tail = f" RETURNING {', '.join(chr(34) + c + chr(34) for c in returning)}" if returning else ""
     group = "(" + ", ".join("?" * (len(fields) + len(defaults))) + ")"
     default_values = [meta.fields_map[f].to_db_value(v, model) for f, v in defaults.items()]
+    converters = [(f, _converter(model, f)) for f in fields]
     per_statement = max(1, MAX_PARAMETERS // (len(fields) + len(defaults)))
     found: list[Row] = []
     for start in range(0, len(rows), per_statement):
@@ -76,7 +78,7 @@ async def insert_rows(
         values = [
             value
             for row in part
-            for value in (*(_db_value(model, f, row[f]) for f in fields), *default_values)
+            for value in (*(convert(row[f]) for f, convert in converters), *default_values)
         ]
         _, stored = await connection.execute_query(_dialect_sql(sql, dialect), values)
         found += list(stored)
@@ -113,5 +115,6 @@ async def update_rows(
     dialect = connection.capabilities.dialect
     assignments = ", ".join(f'"{_column(model, f)}" = ?' for f in fields)
     sql = f'UPDATE "{model._meta.db_table}" SET {assignments} WHERE "id" = ?'
-    values = [[*(_db_value(model, f, row[f]) for f in fields), row["id"]] for row in rows]
+    converters = [(f, _converter(model, f)) for f in fields]
+    values = [[*(convert(row[f]) for f, convert in converters), row["id"]] for row in rows]
     await connection.execute_many(_dialect_sql(sql, dialect), values)
