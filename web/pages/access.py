@@ -7,8 +7,6 @@ errors beside the fields when something is wrong.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from functools import wraps
 from typing import Any
 
 from starlette.exceptions import HTTPException
@@ -18,11 +16,9 @@ from starlette.routing import BaseRoute, Route
 
 from web.csrf import read_form
 from web.forms import FormErrors, errors_from_user_errors, form_response
-from web.gql import OperationFailed, run_operation
-from web.pages._account import LOGIN_URL, customer_page
+from web.gql import run_operation
+from web.pages._account import customer_page, staff_page
 from web.rendering import render, url_with
-
-Endpoint = Callable[[Request], Awaitable[Response]]
 
 REGISTER_TEMPLATE = "access/register.html"
 LINK_TEMPLATE = "access/add_account.html"
@@ -101,34 +97,6 @@ async def _add_account_submit(request: Request) -> Response:
 # --- the back office ---------------------------------------------------------------------
 
 
-def staff_page(handler: Endpoint) -> Endpoint:
-    """Staff only: the signed-out go to /login, customers get 403."""
-
-    @wraps(handler)
-    async def endpoint(request: Request) -> Response:
-        if request.method == "POST":
-            # The form's token first: a forged post is refused (403) whoever sends it.
-            await read_form(request)
-        viewer = getattr(request.state, "viewer", None)
-        if viewer is None:
-            return RedirectResponse(LOGIN_URL, status_code=303)
-        if str(viewer.role) != "STAFF":
-            context = {
-                "status": 403,
-                "heading": "Tylko dla pracowników",
-                "detail": "Panel obsługi jest dostępny tylko dla pracowników biura obsługi.",
-            }
-            return render(request, "errors/error.html", context, status_code=403)
-        try:
-            return await handler(request)
-        except OperationFailed as failure:
-            if failure.codes & {"BAD_REQUEST"}:
-                raise HTTPException(400, "Nieprawidłowy adres strony.") from failure
-            raise
-
-    return endpoint
-
-
 QUEUE_PAGES = {
     "REGISTRATIONS": ("Rejestracje i dodanie kont", "/obsluga/rejestracje"),
     "BILLING_CYCLE_REQUESTS": ("Wnioski o zmianę okresu rozliczeniowego", "/obsluga/wnioski"),
@@ -181,7 +149,7 @@ async def staff_registrations(request: Request) -> Response:
 
 @staff_page
 async def staff_decide(request: Request) -> Response:
-    form = await read_form(request)
+    form = request.state.form
     registration_id = _text(form, "id", 200)
     note = str(form.get("note") or "").strip()[:2000]
     decision = form.get("decision")
