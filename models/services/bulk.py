@@ -15,8 +15,6 @@ from typing import Any
 
 from tortoise import Model, connections
 
-Row = Any  # sqlite3.Row or asyncpg.Record: both read by column name
-
 # Placeholders per statement: well below SQLite's 32,766 and asyncpg's 32,767.
 MAX_PARAMETERS = 8_000
 _PLACEHOLDER = re.compile(r"\?")
@@ -44,7 +42,7 @@ def _converter(model: type[Model], field: str) -> Callable[[Any], Any]:
 
 async def insert_rows(
     model: type[Model], rows: Sequence[Mapping[str, Any]], returning: Sequence[str] = ()
-) -> list[Row]:
+) -> list[dict[str, Any]]:
     """Insert `rows` (all with the same fields, in the same order; the others take
     their defaults, or NULL) and return the `returning` columns of each stored row.
     Match what comes back by those columns, never by position: a database need not
@@ -67,7 +65,7 @@ async def insert_rows(
     default_values = [meta.fields_map[f].to_db_value(v, model) for f, v in defaults.items()]
     converters = [(f, _converter(model, f)) for f in fields]
     per_statement = max(1, MAX_PARAMETERS // (len(fields) + len(defaults)))
-    found: list[Row] = []
+    found: list[dict[str, Any]] = []
     for start in range(0, len(rows), per_statement):
         part = rows[start : start + per_statement]
         sql = (
@@ -80,8 +78,10 @@ async def insert_rows(
             for row in part
             for value in (*(convert(row[f]) for f, convert in converters), *default_values)
         ]
-        _, stored = await connection.execute_query(_dialect_sql(sql, dialect), values)
-        found += list(stored)
+        if returning:  # asyncpg's execute_query answers an INSERT with no rows
+            found += await connection.execute_query_dict(_dialect_sql(sql, dialect), values)
+        else:
+            await connection.execute_query(_dialect_sql(sql, dialect), values)
     return found
 
 
