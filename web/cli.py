@@ -8,6 +8,7 @@ import logging
 import os
 import signal
 import sys
+import time
 from collections.abc import Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
@@ -255,12 +256,14 @@ async def _billing_run(settings: Settings, period: date) -> int:
         with tqdm(
             total=total, unit=" kont", desc=f"rozliczenie {period:%m.%Y}", file=sys.stderr
         ) as bar:
+            started = time.perf_counter()
             run = await run_billing(
                 period,
                 clock,
                 payment_term_days=settings.utility.payment_term_days,
                 progress=bar.update,
             )
+            elapsed = time.perf_counter() - started
     except DomainError as refused:
         print(f"ebok: {refused.message('pl')}", file=sys.stderr)
         return 2
@@ -268,7 +271,7 @@ async def _billing_run(settings: Settings, period: date) -> int:
         await close_database()
     print(
         f"{run.invoices} invoice(s) and {run.corrections} correction(s) issued "
-        f"({run.estimated} reading(s) estimated) for {period:%Y-%m}"
+        f"({run.estimated} reading(s) estimated) for {period:%Y-%m} in {elapsed:.1f} s"
     )
     return 0
 

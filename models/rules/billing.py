@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
 
 from models.rules.money import ZERO, format_decimal_pl, to_grosz
 from models.rules.reading_window import add_months, month_end, month_start
@@ -189,6 +190,13 @@ def _describe(label: str, price: Decimal, per: str, valid_from: date, estimated:
 
     The date is the tariff's `valid_from`: it names which tariff priced the line.
     """
+    # Remembered by the price's text: 5.2 and 5.20 are equal Decimals, not equal texts.
+    return _description(label, str(price), per, valid_from, estimated)
+
+
+@lru_cache(maxsize=1024)  # a run prices thousands of lines at the same few tariffs
+def _description(label: str, price_text: str, per: str, valid_from: date, estimated: bool) -> str:
+    price = Decimal(price_text)
     estimate = ", zużycie szacunkowe" if estimated else ""
     when = valid_from.strftime("%d.%m.%Y")
     return f"{label}{estimate} ({_price_text(price)} zł/{per}, od {when})"
@@ -215,6 +223,14 @@ def _subscription_lines(segments: Sequence[TariffSegment]) -> list[LineDraft]:
 
     The fee follows the VAT rate of the main service (the tariff's `vat_rate`).
     """
+    fees = tuple(str(s.tariff.subscription_fee) for s in segments)  # 5.2 and 5.20 differ
+    return list(_subscription_lines_of(tuple(segments), fees))
+
+
+@lru_cache(maxsize=1024)  # in a run, most accounts share a few periods
+def _subscription_lines_of(
+    segments: tuple[TariffSegment, ...], fees: tuple[str, ...]
+) -> tuple[LineDraft, ...]:
     lines = []
     for segment, months in zip(segments, subscription_months(segments), strict=True):
         t = segment.tariff
@@ -231,7 +247,7 @@ def _subscription_lines(segments: Sequence[TariffSegment]) -> list[LineDraft]:
                 t.valid_from,
             )
         )
-    return lines
+    return tuple(lines)
 
 
 def bill_period(

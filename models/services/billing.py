@@ -39,6 +39,7 @@ from models.rules.billing_plan import (
 from models.rules.reading_window import month_end, month_start
 from models.rules.tariff import TariffRates
 from models.services import audit, billing_cycle
+from models.services.bulk import insert_links, insert_rows, update_rows
 
 log = logging.getLogger("ebok.billing")
 
@@ -147,8 +148,9 @@ async def _issue_chunk(
     accounts = {
         a.id: a for a in await Account.filter(id__in=account_ids).order_by("id").select_for_update()
     }
-    await _apply_cycle_changes(accounts, issue.clock)
-    states = await _states(accounts)
+    last = await _last_invoices(sorted(accounts))
+    await _apply_cycle_changes(accounts, last, issue.clock)
+    states = await _states(accounts, last)
     plans: list[tuple[Account, list[AccountPlan]]] = []
     for account_id, state in states.items():
         try:
@@ -160,17 +162,12 @@ async def _issue_chunk(
     if not plans:
         return
     numbers = await _take_numbers([p for _, due in plans for p in due], issue.clock.today())
-    for account, due in plans:
-        stored: dict[int, int] = {}  # provisional ids of this run -> stored ids
-        gross = Decimal("0.00")
+    await _write_chunk(plans, numbers, issue)
+    for _, due in plans:
         for plan in due:
-            gross += await _issue(account, plan, numbers, issue, stored)
             run.invoices += sum(1 for d in plan.documents if d.kind == InvoiceKind.INVOICE)
             run.corrections += sum(1 for d in plan.documents if d.kind == InvoiceKind.CORRECTION)
             run.estimated += len(plan.estimated_readings)
-        account.balance = account.balance + gross
-        account.version = account.version + 1
-        await account.save(update_fields=["balance", "version"])
 
 
 async def _take_numbers(plans: Sequence[AccountPlan], issued_on: date) -> dict[str, list[str]]:
@@ -196,93 +193,151 @@ def _series(kind: InvoiceKind, issued_on: date) -> str:
     return f"{SERIES[kind]}/{issued_on.year}/{issued_on.month:02d}"
 
 
-async def _issue(
-    account: Account,
-    plan: AccountPlan,
-    numbers: dict[str, list[str]],
-    issue: Issue,
-    stored: dict[int, int],
-) -> Decimal:
-    """Write one period's documents; returns what they add to the balance. `stored`
-    maps the run's provisional ids to stored ones, and learns this period's."""
+async def _write_chunk(
+    plans: list[tuple[Account, list[AccountPlan]]], numbers: dict[str, list[str]], issue: Issue
+) -> None:
+    """Write a chunk's plans in a few multi-row statements per table: the estimated
+    readings, the documents (numbered in plan order), their lines and readings, and
+    the accounts' balance and version. Provisional ids are per account, so the map to
+    stored ids is keyed by (account id, provisional id)."""
     now, today = issue.clock.now(), issue.clock.today()
-    for planned in plan.estimated_readings:
-        reading = await Reading.create(
-            meter_id=planned.meter_id,
-            value=planned.value,
-            read_on=planned.read_on,
-            source=ReadingSource.ESTIMATED,
-            submitted_at=now,
+    stored: dict[tuple[int, int], int] = {}
+
+    estimates = [
+        (account.id, planned)
+        for account, due in plans
+        for plan in due
+        for planned in plan.estimated_readings
+    ]
+    rows = await insert_rows(
+        Reading,
+        [
+            {
+                "meter_id": planned.meter_id,
+                "value": planned.value,
+                "read_on": planned.read_on,
+                "source": ReadingSource.ESTIMATED,
+                "submitted_at": now,
+            }
+            for _, planned in estimates
+        ],
+        returning=("id", "meter_id", "read_on"),
+    )
+    reading_ids = {(r["meter_id"], as_date(r["read_on"])): r["id"] for r in rows}
+    if len(reading_ids) != len(estimates):
+        raise RuntimeError("two estimated readings of one meter on one day")
+    for account_id, planned in estimates:
+        stored[account_id, planned.id] = reading_ids[planned.meter_id, planned.read_on]
+
+    # Numbers in plan order, as one document after another would take them.
+    documents = [
+        (account, document, numbers[_series(InvoiceKind(document.kind), today)].pop())
+        for account, due in plans
+        for plan in due
+        for document in plan.documents
+    ]
+    # A correction may correct an invoice of this very run: it waits for its id.
+    pending = documents
+    while pending:
+        ready = [
+            d
+            for d in pending
+            if d[1].corrects_id is None
+            or d[1].corrects_id > 0
+            or (d[0].id, d[1].corrects_id) in stored
+        ]
+        if not ready:
+            raise RuntimeError("a correction of a document that is not planned")
+        await _write_documents(ready, stored, now, today, issue)
+        pending = [d for d in pending if (d[0].id, d[1].id) not in stored]
+
+    lines = [
+        {
+            "invoice_id": stored[account.id, document.id],
+            "position": position,
+            "service": Service(line.service),
+            "description": line.description,
+            "quantity": line.quantity,
+            "unit": line.unit,
+            "unit_price": line.unit_price,
+            "net": line.net,
+            "vat_rate": line.vat_rate,
+            "vat": line.vat,
+            "gross": line.gross,
+            "estimated": line.estimated,
+            "tariff_id": issue.tariff_ids.get(line.tariff_valid_from),
+        }
+        for account, document, _ in documents
+        for position, line in enumerate(document.lines, start=1)
+    ]
+    await insert_rows(InvoiceLine, lines)
+    links = [
+        (stored[account.id, document.id], reading_id)
+        for account, document, _ in documents
+        for reading_id in sorted(
+            {stored.get((account.id, r), r) if r < 0 else r for r in document.readings}
         )
-        stored[planned.id] = reading.id
-    added = Decimal("0.00")
-    for document in plan.documents:
-        invoice = await _write_document(account, document, numbers, stored, now, today, issue)
-        stored[document.id] = invoice.id
-        added += invoice.gross
-    return added
+    ]
+    await insert_links("invoice_readings", ("invoice_id", "reading_id"), links)
+
+    added: dict[int, Decimal] = defaultdict(lambda: Decimal("0.00"))
+    for account, document, _ in documents:
+        added[account.id] += invoice_totals(document.lines).gross
+    for account, _ in plans:
+        account.balance = account.balance + added[account.id]
+        account.version = account.version + 1
+    await update_rows(
+        Account,
+        [{"id": a.id, "balance": a.balance, "version": a.version} for a, _ in plans],
+        ("balance", "version"),
+    )
 
 
-async def _write_document(
-    account: Account,
-    document: PlannedDocument,
-    numbers: dict[str, list[str]],
-    stored: dict[int, int],
+async def _write_documents(
+    documents: list[tuple[Account, PlannedDocument, str]],
+    stored: dict[tuple[int, int], int],
     now: datetime,
     issued_on: date,
     issue: Issue,
-) -> Invoice:
-    kind = InvoiceKind(document.kind)
-    totals = invoice_totals(document.lines)
-    invoice = await Invoice.create(
-        account_id=account.id,
-        number=numbers[_series(kind, issued_on)].pop(),
-        kind=kind,
-        issued_on=issued_on,
-        period_from=document.period_from,
-        period_to=document.period_to,
-        due_date=issued_on + timedelta(days=issue.payment_term_days),
-        net=totals.net,
-        vat=totals.vat,
-        gross=totals.gross,
-        corrects_id=stored.get(document.corrects_id, document.corrects_id)
-        if document.corrects_id is not None
-        else None,
-        billing_key=document.billing_key,
-        created_at=now,
-    )
-    await InvoiceLine.bulk_create(
-        InvoiceLine(
-            invoice_id=invoice.id,
-            position=position,
-            service=Service(line.service),
-            description=line.description,
-            quantity=line.quantity,
-            unit=line.unit,
-            unit_price=line.unit_price,
-            net=line.net,
-            vat_rate=line.vat_rate,
-            vat=line.vat,
-            gross=line.gross,
-            estimated=line.estimated,
-            tariff_id=issue.tariff_ids.get(line.tariff_valid_from),
+) -> None:
+    rows = []
+    for account, document, number in documents:
+        totals = invoice_totals(document.lines)
+        corrects = document.corrects_id
+        rows.append(
+            {
+                "account_id": account.id,
+                "number": number,
+                "kind": InvoiceKind(document.kind),
+                "issued_on": issued_on,
+                "period_from": document.period_from,
+                "period_to": document.period_to,
+                "due_date": issued_on + timedelta(days=issue.payment_term_days),
+                "net": totals.net,
+                "vat": totals.vat,
+                "gross": totals.gross,
+                "corrects_id": stored.get((account.id, corrects), corrects)
+                if corrects is not None
+                else None,
+                "billing_key": document.billing_key,
+                "created_at": now,
+            }
         )
-        for position, line in enumerate(document.lines, start=1)
-    )
-    reading_ids = sorted({stored.get(r, r) for r in document.readings})
-    if reading_ids:
-        await invoice.readings.add(*await Reading.filter(id__in=reading_ids))
-    return invoice
+    written = await insert_rows(Invoice, rows, returning=("id", "number"))
+    ids = {r["number"]: r["id"] for r in written}
+    for account, document, number in documents:
+        stored[account.id, document.id] = ids[number]
 
 
 # --- what the plan needs to know -----------------------------------------------------------
 
 
-async def _states(accounts: dict[int, Account]) -> dict[int, AccountState]:
+async def _states(
+    accounts: dict[int, Account], last: dict[int, tuple[int, date]]
+) -> dict[int, AccountState]:
     ids = sorted(accounts)
     services = await _services(ids)
     meters = await _meters(ids, accounts)
-    last = await _last_invoices(ids)
     closing = await _closing_readings([i for i, _ in last.values()])
     estimates = await _uncorrected_estimates(ids)
     since = {m: d for m, d in _history_start(meters, closing).items()}
@@ -356,9 +411,10 @@ async def _meters(ids: list[int], accounts: dict[int, Account]) -> dict[int, lis
     return found
 
 
-async def _apply_cycle_changes(accounts: dict[int, Account], clock: Clock) -> None:
+async def _apply_cycle_changes(
+    accounts: dict[int, Account], last: dict[int, tuple[int, date]], clock: Clock
+) -> None:
     """Approved cycle changes whose first period is the one about to be planned."""
-    last = await _last_invoices(sorted(accounts))
     next_from = {i: last[i][1] + timedelta(days=1) if i in last else None for i in accounts}
     await billing_cycle.apply_due_changes(accounts.values(), next_from, clock)
 

@@ -84,6 +84,14 @@ PAGE_VARIABLES: dict[str, dict[str, Any]] = {
     "StaffRegistrations": {},
     "DecideRegistrationPage": {"input": {"id": "UmVnaXN0cmF0aW9uOjE=", "approve": True}},
     "StaffAccount": {"number": "100001"},
+    "RecordReadingPage": {
+        "input": {
+            "meterId": "TWV0ZXI6MQ==",
+            "value": "781.5",
+            "readOn": "2026-11-20",
+            "source": "COLLECTOR",
+        }
+    },
     "StaffAuditLog": {"first": 50, "after": None, "action": None, "actor": None},
     # The credential pages (web/pages/credentials.py).
     "CredentialsMe": {},

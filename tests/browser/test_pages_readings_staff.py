@@ -1,5 +1,6 @@
-"""Staff's readings and billing-cycle pages, and the customer's billing-cycle page:
-usable without JavaScript, no axe violations in either contrast mode."""
+"""Staff's readings, billing-cycle and account pages (recording a reading there), and
+the customer's billing-cycle page: usable without JavaScript, no axe violations in
+either contrast mode."""
 
 from __future__ import annotations
 
@@ -39,3 +40,19 @@ async def test_billing_cycle_request_and_staff_pages(
         await page.goto(path)
         await expect(page.locator("h1")).to_have_count(1)
         await assert_no_violations(page, axe_violations, set_preferences)
+
+    # The account page's reading form: refused input beside the fields, then saved.
+    await page.goto("/obsluga/konto/100001")
+    await assert_no_violations(page, axe_violations, set_preferences)
+    form = main.locator("form[action='/obsluga/konto/100001/odczyt']")
+    await form.get_by_label("Stan liczydła (m³)").fill("")
+    await form.get_by_role("button", name="Zapisz odczyt").click()
+    await expect(main.locator("#value-error")).to_contain_text("Wpisz stan liczydła")
+    assert not await axe_violations(page)
+    # Two runs, two days: whichever runs first, the other's value is not lower.
+    day, value = ("2026-11-25", "790") if js_enabled else ("2026-11-26", "795")
+    await form.get_by_label("Stan liczydła (m³)").fill(value)
+    await form.get_by_label("Data odczytu").fill(day)
+    await form.get_by_label("Odczyt inkasenta").check()
+    await form.get_by_role("button", name="Zapisz odczyt").click()
+    await expect(main.get_by_role("status")).to_contain_text("Zapisano odczyt wodomierza")

@@ -2,10 +2,10 @@
 
 `einvoice_of` gathers what the document says from the page operation's data (the
 `InvoiceDocument` operation, web/operations/invoice_documents.graphql) and the
-utility's settings; `build_fa3` writes it. The builder is pure: the same invoice and moment give the same
-bytes. Amounts are written as the schema's types ask (two decimal places, quantities
-with up to six, unit prices with up to eight) and never rounded here: the invoice
-already holds them as the law rounds them, line by line.
+utility's settings; `build_fa3` writes it. The builder is pure: the same invoice and
+moment give the same bytes. Amounts are written as the schema's types ask (two
+decimal places, quantities with up to six, unit prices with up to eight) and never
+rounded here: the invoice already holds them as the law rounds them, line by line.
 """
 
 from __future__ import annotations

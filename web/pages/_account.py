@@ -3,7 +3,8 @@
 A signed-in viewer (the signed-out go to /login), the API's refusals turned into
 redirects to the step due (a first password to change, regulations to accept, staff's
 two-step sign-in), and one of the viewer's
-accounts chosen with `?konto=` (the first by default).
+accounts chosen with `?konto=` (the first by default). The back office's pages are
+guarded alike by `staff_page`.
 """
 
 from __future__ import annotations
@@ -91,6 +92,39 @@ def customer_form(handler: Endpoint) -> Endpoint:
     async def endpoint(request: Request) -> Response:
         request.state.form = await read_form(request)
         return await guarded(request)
+
+    return endpoint
+
+
+def staff_page(handler: Endpoint) -> Endpoint:
+    """A back-office page or form post, for staff only. A post's origin and CSRF token
+    are checked first, whoever sends it (403), and the handler finds the form in
+    `request.state.form`; then the signed-out go to /login, customers get a 403 page,
+    the API's refusals become redirects as on `customer_page` (staff's two-step
+    sign-in), and a malformed cursor or id in the address is a 400."""
+
+    @wraps(handler)
+    async def endpoint(request: Request) -> Response:
+        if request.method == "POST":
+            request.state.form = await read_form(request)
+        viewer = getattr(request.state, "viewer", None)
+        if viewer is None:
+            return _to_login(request)
+        if str(viewer.role) != "STAFF":
+            context = {
+                "status": 403,
+                "heading": "Tylko dla pracowników",
+                "detail": "Panel obsługi jest dostępny tylko dla pracowników biura obsługi.",
+            }
+            return render(request, "errors/error.html", context, status_code=403)
+        try:
+            return await handler(request)
+        except PageExit as exit_:
+            return exit_.response
+        except OperationFailed as failure:
+            if "BAD_REQUEST" in failure.codes:
+                raise HTTPException(400, "Nieprawidłowy adres strony.") from failure
+            return _refusal(request, failure)
 
     return endpoint
 

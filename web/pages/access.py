@@ -7,8 +7,6 @@ errors beside the fields when something is wrong.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from functools import wraps
 from typing import Any
 
 from starlette.exceptions import HTTPException
@@ -17,12 +15,17 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from web.csrf import read_form
-from web.forms import FormErrors, errors_from_user_errors, form_response
-from web.gql import OperationFailed, run_operation
-from web.pages._account import LOGIN_URL, customer_page
+from web.forms import (
+    FormErrors,
+    date_input_message,
+    errors_from_user_errors,
+    form_response,
+    parse_date_input,
+)
+from web.gql import run_operation
+from web.pages._account import customer_page, staff_page
+from web.pages.readings import parse_register
 from web.rendering import render, url_with
-
-Endpoint = Callable[[Request], Awaitable[Response]]
 
 REGISTER_TEMPLATE = "access/register.html"
 LINK_TEMPLATE = "access/add_account.html"
@@ -101,34 +104,6 @@ async def _add_account_submit(request: Request) -> Response:
 # --- the back office ---------------------------------------------------------------------
 
 
-def staff_page(handler: Endpoint) -> Endpoint:
-    """Staff only: the signed-out go to /login, customers get 403."""
-
-    @wraps(handler)
-    async def endpoint(request: Request) -> Response:
-        if request.method == "POST":
-            # The form's token first: a forged post is refused (403) whoever sends it.
-            await read_form(request)
-        viewer = getattr(request.state, "viewer", None)
-        if viewer is None:
-            return RedirectResponse(LOGIN_URL, status_code=303)
-        if str(viewer.role) != "STAFF":
-            context = {
-                "status": 403,
-                "heading": "Tylko dla pracowników",
-                "detail": "Panel obsługi jest dostępny tylko dla pracowników biura obsługi.",
-            }
-            return render(request, "errors/error.html", context, status_code=403)
-        try:
-            return await handler(request)
-        except OperationFailed as failure:
-            if failure.codes & {"BAD_REQUEST"}:
-                raise HTTPException(400, "Nieprawidłowy adres strony.") from failure
-            raise
-
-    return endpoint
-
-
 QUEUE_PAGES = {
     "REGISTRATIONS": ("Rejestracje i dodanie kont", "/obsluga/rejestracje"),
     "BILLING_CYCLE_REQUESTS": ("Wnioski o zmianę okresu rozliczeniowego", "/obsluga/wnioski"),
@@ -181,7 +156,7 @@ async def staff_registrations(request: Request) -> Response:
 
 @staff_page
 async def staff_decide(request: Request) -> Response:
-    form = await read_form(request)
+    form = request.state.form
     registration_id = _text(form, "id", 200)
     note = str(form.get("note") or "").strip()[:2000]
     decision = form.get("decision")
@@ -206,18 +181,97 @@ async def staff_decide(request: Request) -> Response:
     return RedirectResponse(url_with("/obsluga/rejestracje", zrobione=done), status_code=303)
 
 
-@staff_page
-async def staff_account(request: Request) -> Response:
+RECORD_SOURCES = (
+    ("COLLECTOR", "Odczyt inkasenta"),
+    ("METER_REPLACEMENT", "Odczyt przy wymianie wodomierza"),
+)
+RECORD_FIELDS = ("meterId", "value", "readOn", "source")
+
+
+async def _staff_account_page(
+    request: Request,
+    values: dict[str, str] | None = None,
+    errors: FormErrors | None = None,
+) -> Response:
     number = str(request.path_params["number"])[:16]
     data = await run_operation(request, "StaffAccount", {"number": number})
     if data["account"] is None:
         raise HTTPException(404, "Nie ma konta o tym numerze.")
+    meters = data["account"]["meters"]
     context = {
         "account": data["account"],
         "users": data["accountUsers"],
         "requests": data["accountRegistrations"],
+        "meter_options": [(m["id"], m["serialNumber"]) for m in meters],
+        "source_options": RECORD_SOURCES,
+        "values": values
+        or {
+            "meterId": meters[0]["id"] if meters else "",
+            "source": "COLLECTOR",
+            "readOn": request.app.state.clock.today().isoformat(),
+        },
+        "recorded": request.query_params.get("zapisano", "")[:32],
+        "today": request.app.state.clock.today(),
     }
-    return render(request, "staff/account.html", context)
+    return form_response(request, "staff/account.html", context, errors)
+
+
+@staff_page
+async def staff_account(request: Request) -> Response:
+    return await _staff_account_page(request)
+
+
+@staff_page
+async def staff_record_reading(request: Request) -> Response:
+    """A collector's or meter-replacement reading typed in by staff; the API checks it
+    against the register and the meter's history, the page only reads the form."""
+    form = request.state.form
+    values = {name: _text(form, name, 64) for name in RECORD_FIELDS}
+    number = str(request.path_params["number"])[:16]
+    data = await run_operation(request, "StaffAccount", {"number": number})
+    if data["account"] is None:
+        raise HTTPException(404, "Nie ma konta o tym numerze.")
+    meters = {m["id"]: m["serialNumber"] for m in data["account"]["meters"]}
+    errors = FormErrors()
+    if values["meterId"] not in meters:
+        errors.add("meterId", "Wybierz wodomierz tego konta.")
+    value = parse_register(values["value"])
+    if value is None:
+        errors.add("value", "Wpisz stan liczydła w m³, np. 785,5.")
+    today = request.app.state.clock.today()
+    try:
+        read_on = parse_date_input(values["readOn"])
+    except ValueError as error:
+        errors.add("readOn", date_input_message(error, "Data odczytu"))
+    else:
+        if read_on is None:
+            errors.add("readOn", "Wpisz datę odczytu, np. 21.11.2026.")
+        elif read_on > today:
+            errors.add("readOn", "Data odczytu nie może być późniejsza niż dzisiejsza.")
+    if values["source"] not in dict(RECORD_SOURCES):
+        errors.add("source", "Wybierz rodzaj odczytu.")
+    if errors:
+        return await _staff_account_page(request, values, errors)
+    variables = {
+        "input": {
+            "meterId": values["meterId"],
+            "value": str(value),
+            "readOn": read_on.isoformat(),  # type: ignore[union-attr]
+            "source": values["source"],
+        }
+    }
+    payload = (await run_operation(request, "RecordReadingPage", variables))["recordReading"]
+    if payload["errors"]:
+        refused = errors_from_user_errors(payload["errors"])
+        shown = FormErrors(
+            (field if field in RECORD_FIELDS else None, message)
+            for field, message in refused.items()
+        )
+        return await _staff_account_page(request, values, shown)
+    serial = payload["reading"]["meter"]["serialNumber"]
+    return RedirectResponse(
+        url_with(f"/obsluga/konto/{number}", zapisano=serial) + "#odczyt", status_code=303
+    )
 
 
 @staff_page
@@ -261,5 +315,11 @@ routes: list[BaseRoute] = [
     Route("/obsluga/rejestracje", staff_registrations, methods=["GET"], name="staff_registrations"),
     Route("/obsluga/rejestracje", staff_decide, methods=["POST"], name="staff_decide"),
     Route("/obsluga/konto/{number}", staff_account, methods=["GET"], name="staff_account"),
+    Route(
+        "/obsluga/konto/{number}/odczyt",
+        staff_record_reading,
+        methods=["POST"],
+        name="staff_record_reading",
+    ),
     Route("/obsluga/dziennik", staff_audit_log, methods=["GET"], name="staff_audit_log"),
 ]

@@ -18,8 +18,7 @@ from starlette.routing import BaseRoute, Route
 from models.rules.reading_window import add_months, month_start
 from web.forms import FormErrors, errors_from_user_errors, form_response, parse_date_input
 from web.gql import run_operation
-from web.pages._account import customer_form, customer_page
-from web.pages.staff_readings import require_staff
+from web.pages._account import staff_page
 
 PAGE = "/obsluga/rozliczenia"
 TEMPLATE = "staff/billing.html"
@@ -40,9 +39,8 @@ async def _context(request: Request, **extra: Any) -> dict[str, Any]:
     }
 
 
-@customer_page
+@staff_page
 async def page(request: Request) -> Response:
-    require_staff(request)
     return form_response(request, TEMPLATE, await _context(request), None)
 
 
@@ -54,9 +52,8 @@ def _period(text: str) -> date | None:
     return date(year, month, 1) if 2000 <= year <= 2199 and 1 <= month <= 12 else None
 
 
-@customer_form
+@staff_page
 async def run(request: Request) -> Response:
-    require_staff(request)
     form = request.state.form
     typed = str(form.get("period") or "")[:20]
     period = _period(typed)
@@ -86,9 +83,8 @@ def _decimal(text: str) -> Decimal | None:
     return value if value.is_finite() else None
 
 
-@customer_form
+@staff_page
 async def add_tariff(request: Request) -> Response:
-    require_staff(request)
     form = request.state.form
     values = {k: str(form.get(k) or "")[:20] for k in ("validFrom", *TARIFF_FIELDS)}
     errors = FormErrors()

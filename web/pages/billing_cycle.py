@@ -22,8 +22,8 @@ from web.pages._account import (
     customer_form,
     customer_page,
     no_accounts,
+    staff_page,
 )
-from web.pages.staff_readings import require_staff
 
 CUSTOMER_PAGE = "/dane/rozliczenia"
 STAFF_PAGE = "/obsluga/wnioski"
@@ -92,15 +92,13 @@ async def _staff_context(request: Request) -> dict[str, Any]:
     }
 
 
-@customer_page
-async def staff_page(request: Request) -> Response:
-    require_staff(request)
+@staff_page
+async def staff_requests(request: Request) -> Response:
     return form_response(request, "billing_cycle/staff.html", await _staff_context(request), None)
 
 
-@customer_form
+@staff_page
 async def staff_decide(request: Request) -> Response:
-    require_staff(request)
     form = request.state.form
     decision = str(form.get("decyzja") or "")
     if decision not in ("zatwierdz", "odrzuc"):
@@ -131,6 +129,6 @@ async def staff_decide(request: Request) -> Response:
 routes: list[BaseRoute] = [
     Route(CUSTOMER_PAGE, cycle_page, methods=["GET"]),
     Route(CUSTOMER_PAGE, request_change, methods=["POST"]),
-    Route(STAFF_PAGE, staff_page, methods=["GET"]),
+    Route(STAFF_PAGE, staff_requests, methods=["GET"]),
     Route(STAFF_PAGE, staff_decide, methods=["POST"]),
 ]

@@ -9,25 +9,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from web.forms import FormErrors, errors_from_user_errors, form_response
 from web.gql import run_operation
-from web.pages._account import customer_form, customer_page
+from web.pages._account import staff_page
 from web.rendering import url_with
 
 PAGE = "/obsluga/odczyty"
 PAGE_SIZE = 20
 TEMPLATE = "staff/readings.html"
-
-
-def require_staff(request: Request) -> None:
-    viewer = getattr(request.state, "viewer", None)
-    if viewer is None or str(viewer.role) != "STAFF":
-        raise HTTPException(403, "Ta strona jest tylko dla pracowników Biura Obsługi Klienta.")
 
 
 async def _context(request: Request) -> dict[str, Any]:
@@ -52,15 +45,13 @@ async def _context(request: Request) -> dict[str, Any]:
     }
 
 
-@customer_page
+@staff_page
 async def staff_readings(request: Request) -> Response:
-    require_staff(request)
     return form_response(request, TEMPLATE, await _context(request), None)
 
 
-@customer_form
+@staff_page
 async def lift_block(request: Request) -> Response:
-    require_staff(request)
     form = request.state.form
     note = str(form.get("note") or "").strip()[:2000] or None
     variables = {"input": {"accountId": str(form.get("accountId") or "")[:64], "note": note}}
@@ -70,9 +61,8 @@ async def lift_block(request: Request) -> Response:
     return RedirectResponse(f"{PAGE}?zrobione=odblokowane", status_code=303)
 
 
-@customer_form
+@staff_page
 async def mark_reviewed(request: Request) -> Response:
-    require_staff(request)
     form = request.state.form
     variables = {"id": str(form.get("readingId") or "")[:64]}
     payload = (await run_operation(request, "MarkReadingReviewed", variables))[
