@@ -21,7 +21,14 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from models.clock import Clock
-from models.enums import AccountKind, BillingCycle, InvoiceKind, ReadingSource, Service
+from models.enums import (
+    AccountKind,
+    BillingCycle,
+    InvoiceKind,
+    InvoiceStatus,
+    ReadingSource,
+    Service,
+)
 from models.errors import BillingPeriodNotOver, NoTariff
 from models.orm import Account, Invoice, InvoiceLine, InvoiceSeries, Reading, Tariff
 from models.reads.sql import as_date, as_decimal, fetch
@@ -36,6 +43,8 @@ from models.rules.billing_plan import (
     PlannedDocument,
     plan_due,
 )
+from models.rules.invoice_status import settlement
+from models.rules.money import ZERO
 from models.rules.reading_window import month_end, month_start
 from models.rules.tariff import TariffRates
 from models.services import audit, billing_cycle
@@ -316,6 +325,8 @@ async def _write_documents(
                 "net": totals.net,
                 "vat": totals.vat,
                 "gross": totals.gross,
+                # Nothing is paid yet; a credit note (gross <= 0) is settled as issued.
+                "settlement": InvoiceStatus(settlement(totals.gross, ZERO)),
                 "corrects_id": stored.get((account.id, corrects), corrects)
                 if corrects is not None
                 else None,
