@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from collections.abc import AsyncIterator, Iterator
 from datetime import datetime
 from pathlib import Path
@@ -125,6 +126,17 @@ async def http(settings: Settings, clock: Clock) -> AsyncIterator[httpx.AsyncCli
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
         yield client
+
+
+@pytest.fixture
+async def signed_in(http: httpx.AsyncClient) -> httpx.AsyncClient:
+    """`http` signed in through the /login form as the demo's jan.kowalski."""
+    page = await http.get("/login")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    assert token, "the sign-in form carries a CSRF token"
+    data = {"login": "jan.kowalski", "password": "Woda-Demo-2026!", "csrf_token": token[1]}
+    assert (await http.post("/login", data=data)).status_code == 303
+    return http
 
 
 @pytest.fixture

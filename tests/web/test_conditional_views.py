@@ -18,16 +18,6 @@ pytestmark = pytest.mark.usefixtures("demo")
 PAGES = ["/konto", "/faktury", "/odczyty", "/platnosci", "/saldo"]
 
 
-@pytest.fixture
-async def signed_in(http: httpx.AsyncClient) -> httpx.AsyncClient:
-    page = await http.get("/login")
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
-    assert token
-    data = {"login": "jan.kowalski", "password": "Woda-Demo-2026!", "csrf_token": token[1]}
-    assert (await http.post("/login", data=data)).status_code == 303
-    return http
-
-
 @pytest.mark.parametrize("path", PAGES)
 async def test_a_repeat_view_is_answered_304_without_running_the_page(
     signed_in: httpx.AsyncClient, sql_statements: StatementCounter, path: str

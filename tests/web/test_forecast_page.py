@@ -15,24 +15,6 @@ from models.orm import Meter, Reading
 pytestmark = pytest.mark.usefixtures("demo")
 
 
-async def _csrf(client: httpx.AsyncClient, path: str) -> str:
-    page = await client.get(path)
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
-    assert token, page.text[:500]
-    return token[1]
-
-
-@pytest.fixture
-async def signed_in(http: httpx.AsyncClient) -> httpx.AsyncClient:
-    data = {
-        "login": "jan.kowalski",
-        "password": "Woda-Demo-2026!",
-        "csrf_token": await _csrf(http, "/login"),
-    }
-    assert (await http.post("/login", data=data)).status_code == 303
-    return http
-
-
 HX = {"HX-Request": "true", "HX-Target": "prognoza"}
 
 

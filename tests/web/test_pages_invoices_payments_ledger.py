@@ -60,12 +60,6 @@ async def _sign_in(
 
 
 @pytest.fixture
-async def signed_in(http: httpx.AsyncClient) -> httpx.AsyncClient:
-    await _sign_in(http)
-    return http
-
-
-@pytest.fixture
 async def jan(api: Api) -> dict[str, Any]:
     data = await api.data(ACCOUNT, {"n": "100001"}, as_user=JAN)
     return data["account"]

@@ -21,24 +21,6 @@ def in_window(clock: Clock) -> Clock:
     return clock
 
 
-async def _csrf(client: httpx.AsyncClient, path: str) -> str:
-    page = await client.get(path)
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
-    assert token, page.text[:500]
-    return token[1]
-
-
-@pytest.fixture
-async def signed_in(http: httpx.AsyncClient) -> httpx.AsyncClient:
-    data = {
-        "login": "jan.kowalski",
-        "password": "Woda-Demo-2026!",
-        "csrf_token": await _csrf(http, "/login"),
-    }
-    assert (await http.post("/login", data=data)).status_code == 303
-    return http
-
-
 async def _form(client: httpx.AsyncClient) -> dict[str, str]:
     page = await client.get("/odczyty")
     assert page.status_code == 200
