@@ -143,7 +143,12 @@ def split_quantity(total: Decimal, weights: Sequence[int], places: int = 3) -> l
         raise ValueError(f"{total} has more than {places} decimal places")
     magnitude = abs(int(units))
     weight_sum = sum(weights)
-    parts = _apportion(magnitude, [Fraction(magnitude * w, weight_sum) for w in weights])
+    # One weight (a period under one tariff, the usual case) takes it all: no fractions.
+    parts = (
+        [magnitude]
+        if len(weights) == 1
+        else _apportion(magnitude, [Fraction(magnitude * w, weight_sum) for w in weights])
+    )
     sign = -1 if total < 0 else 1
     return [(Decimal(sign * p).scaleb(-places)).quantize(quantum) for p in parts]
 
@@ -250,6 +255,13 @@ def _subscription_lines_of(
     return tuple(lines)
 
 
+@lru_cache(maxsize=1024)  # a run bills thousands of accounts over the same few periods
+def _segments(
+    period_from: date, period_to: date, tariffs: tuple[TariffRates, ...]
+) -> tuple[TariffSegment, ...]:
+    return tuple(split_by_tariff(period_from, period_to, tariffs))
+
+
 def bill_period(
     period_from: date,
     period_to: date,
@@ -271,7 +283,7 @@ def bill_period(
         raise ValueError(f"unknown services: {sorted(unknown)}")
     if not volume.is_finite() or volume < 0:
         raise ValueError(f"volume must be a non-negative number of m³, got {volume}")
-    segments = split_by_tariff(period_from, period_to, tariffs)
+    segments = _segments(period_from, period_to, tuple(tariffs))
     volumes = split_quantity(volume, [s.days for s in segments], VOLUME_PLACES)
     lines: list[LineDraft] = []
     for service in (WATER, SEWAGE):
@@ -296,7 +308,7 @@ def correction_lines(
     tariff segments by days and priced at each. The subscription does not depend on
     readings and is not corrected. Each line says both volumes in plain words."""
     difference = actual_volume - estimated_volume
-    segments = split_by_tariff(period_from, period_to, tariffs)
+    segments = _segments(period_from, period_to, tuple(tariffs))
     parts = split_quantity(difference, [s.days for s in segments], VOLUME_PLACES)
     actual, estimated = format_decimal_pl(actual_volume, 3), format_decimal_pl(estimated_volume, 3)
     lines = []

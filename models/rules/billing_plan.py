@@ -183,8 +183,19 @@ def next_period(state: AccountState) -> tuple[date, date] | None:
         if not openings:
             return None
         start = max(openings) + _ONE_DAY
-    end = month_end(add_months(month_start(start), state.cycle_months - 1))
-    return start, end
+    return start, period_end(start, state.cycle_months)
+
+
+def period_end(start: date, cycle_months: int) -> date:
+    """The last day of a period starting `start`: the end of its last month."""
+    return month_end(add_months(month_start(start), cycle_months - 1))
+
+
+def may_be_due(next_from: date | None, cycle_months: int, run_month: date) -> bool:
+    """Whether an account may have a period due by the end of `run_month`: one never
+    billed may (its readings decide); one billed is due once its next period ends by
+    then. A run reads the history of these accounts only."""
+    return next_from is None or period_end(next_from, cycle_months) <= month_end(run_month)
 
 
 def plan_due(

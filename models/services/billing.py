@@ -41,6 +41,7 @@ from models.rules.billing_plan import (
     MeterReading,
     MeterState,
     PlannedDocument,
+    may_be_due,
     plan_due,
 )
 from models.rules.invoice_status import settlement
@@ -159,7 +160,16 @@ async def _issue_chunk(
     }
     last = await _last_invoices(sorted(accounts))
     await _apply_cycle_changes(accounts, last, issue.clock)
-    states = await _states(accounts, last)
+    due = {
+        account_id: account
+        for account_id, account in accounts.items()
+        if may_be_due(
+            last[account_id][1] + timedelta(days=1) if account_id in last else None,
+            CYCLE_MONTHS[BillingCycle(account.billing_cycle)],
+            month,
+        )
+    }
+    states = await _states(due, last)
     plans: list[tuple[Account, list[AccountPlan]]] = []
     for account_id, state in states.items():
         try:
@@ -347,6 +357,8 @@ async def _states(
     accounts: dict[int, Account], last: dict[int, tuple[int, date]]
 ) -> dict[int, AccountState]:
     ids = sorted(accounts)
+    if not ids:
+        return {}
     services = await _services(ids)
     meters = await _meters(ids, accounts)
     closing = await _closing_readings([i for i, _ in last.values()])

@@ -16,6 +16,7 @@ from models.rules.billing_plan import (
     BilledEstimate,
     MeterReading,
     MeterState,
+    may_be_due,
     next_period,
     plan_account,
     plan_due,
@@ -186,9 +187,9 @@ def test_estimates_plus_corrections_add_up_to_what_the_meter_measured(history) -
         corrected = any(d.kind == "CORRECTION" for d in plan.documents)
         checked["corrections"] += corrected
         if ledger.billed_reading_id in measured:
-            # Closed by an actual reading: every estimate before it is corrected, and
-            # the invoices and corrections bill exactly what the meter measured.
-            assert ledger.estimates == []
+            # Closed by an actual reading: the invoices and corrections bill exactly
+            # what the meter measured, so no estimate's miss is left uncorrected (one
+            # that was exactly right needs no correction and gets none).
             billed = sum((d.volume for d in ledger.documents), D(0))
             assert billed == measured[ledger.billed_reading_id]
 
@@ -208,3 +209,24 @@ def test_a_run_catches_up_on_every_period_a_missed_run_left() -> None:
     assert [d.kind for d in march] == ["INVOICE", "CORRECTION"]
     assert march[1].corrects_id == plans[1].documents[0].id, "a provisional id of this run"
     assert sum(d.volume for p in plans for d in p.documents) == D("95.000")
+
+
+@settings(deadline=None)
+@given(
+    last_end=st.dates(date(2020, 1, 1), date(2030, 12, 31)),
+    cycle=st.sampled_from([1, 2]),
+    run_month=st.dates(date(2020, 1, 1), date(2031, 12, 31)).map(lambda d: d.replace(day=1)),
+    readings=st.lists(st.integers(0, 400), min_size=1, max_size=4),
+)
+def test_an_account_the_run_skips_has_nothing_due(
+    last_end: date, cycle: int, run_month: date, readings: list[int]
+) -> None:
+    """The run reads the history only of accounts `may_be_due` lets through: whatever
+    the readings, an account it stops would have had no period planned."""
+    ledger = Ledger(digits=5, cycle=cycle, next_from=last_end + timedelta(days=1))
+    for step, used in enumerate(sorted(readings)):
+        ledger.read(last_end + timedelta(days=20 * step), D(used))
+    if not may_be_due(ledger.next_from, cycle, run_month):
+        assert plan_due(ledger.state(), run_month, TARIFFS) == []
+    else:
+        assert next_period(ledger.state())[1] <= month_end(run_month)
