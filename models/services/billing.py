@@ -50,6 +50,7 @@ from models.rules.reading_window import month_end, month_start
 from models.rules.tariff import TariffRates
 from models.services import audit, billing_cycle
 from models.services.bulk import insert_links, insert_rows, update_rows
+from models.services.credit import consume_credit
 
 log = logging.getLogger("ebok.billing")
 
@@ -302,6 +303,8 @@ async def _write_chunk(
     added: dict[int, Decimal] = defaultdict(lambda: Decimal("0.00"))
     for account, document, _ in documents:
         added[account.id] += invoice_totals(document.lines).gross
+    # Money paid beyond what was open pays the new invoices at once.
+    with_credit = [account.id for account, _ in plans if account.balance < 0]
     for account, _ in plans:
         account.balance = account.balance + added[account.id]
         account.version = account.version + 1
@@ -310,6 +313,7 @@ async def _write_chunk(
         [{"id": a.id, "balance": a.balance, "version": a.version} for a, _ in plans],
         ("balance", "version"),
     )
+    await consume_credit(with_credit)
 
 
 async def _write_documents(

@@ -10,13 +10,14 @@ from decimal import Decimal
 import pytest
 
 from models.clock import WARSAW, Clock
-from models.enums import InvoiceKind, ReadingSource
+from models.enums import InvoiceKind, InvoiceStatus, PaymentMethod, ReadingSource
 from models.errors import BillingPeriodNotOver
-from models.orm import Account, Invoice, Meter, Reading
+from models.orm import Account, Invoice, Meter, PaymentAllocation, Reading
 from models.rules.rollover import consumption_between
 from models.services import billing
 from models.services.billing import run_billing
 from models.services.figures import check_figures
+from models.services.payments import Receipt, book_payment
 
 pytestmark = pytest.mark.usefixtures("demo")
 
@@ -129,3 +130,34 @@ async def test_two_runs_at_once_issue_every_document_once(clock: Clock, database
     assert await Invoice.filter(issued_on=day.today()).count() == 4
     assert await check_figures() == []
     _ = timedelta, database_kind
+
+
+async def test_a_credit_pays_the_next_invoice_as_it_is_issued(clock: Clock) -> None:
+    community = await Account.get(number="100003")
+    open_before = sum(
+        (i.gross - i.paid for i in await Invoice.filter(account=community)), Decimal(0)
+    )
+    overpaid = Decimal("25.00")
+    payment = await book_payment(
+        Receipt(
+            account_id=community.id,
+            amount=open_before + overpaid,
+            method=PaymentMethod.BANK_TRANSFER,
+            reference="credit-test-1",
+            booked_on=date(2026, 11, 20),
+            received_at=datetime(2026, 11, 20, 9, tzinfo=WARSAW),
+        )
+    )
+    await community.refresh_from_db()
+    assert community.balance == -overpaid, "everything open is paid, 25 zł left as credit"
+
+    await run_billing(NOVEMBER, _at(date(2026, 12, 3)))
+    issued = await Invoice.get(account=community, period_to=date(2026, 11, 30))
+    assert issued.gross > overpaid
+    assert issued.paid == overpaid
+    assert issued.settlement == InvoiceStatus.PARTIALLY_PAID
+    allocation = await PaymentAllocation.get(invoice=issued)
+    assert (allocation.payment_id, allocation.amount) == (payment.id, overpaid)
+    await community.refresh_from_db()
+    assert community.balance == issued.gross - overpaid
+    assert await check_figures() == []
