@@ -213,6 +213,9 @@ def plan_due(
         if plan is None:
             break
         plans.append(plan)
+        billed_to = next(d.period_to for d in plan.documents if d.kind == "INVOICE")
+        if not may_be_due(billed_to + _ONE_DAY, state.cycle_months, run_month):
+            break  # the usual case: no state to advance, no next period to try
         state = advance(state, plan)
     return plans
 

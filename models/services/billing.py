@@ -157,7 +157,12 @@ async def _issue_chunk(
 ) -> None:
     # Locked in id order first: a payment booked meanwhile waits for the new balance.
     accounts = {
-        a.id: a for a in await Account.filter(id__in=account_ids).order_by("id").select_for_update()
+        a.id: a
+        for a in await Account.filter(id__in=account_ids)
+        .order_by("id")
+        .select_for_update()
+        # Only what the run reads or writes: whole accounts (their dates parsed) cost more.
+        .only("id", "kind", "billing_cycle", "balance", "version")
     }
     last = await _last_invoices(sorted(accounts))
     await _apply_cycle_changes(accounts, last, issue.clock)
