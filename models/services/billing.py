@@ -454,10 +454,13 @@ async def _apply_cycle_changes(
 async def _last_invoices(ids: list[int]) -> dict[int, tuple[int, date]]:
     """Each account's last regular invoice: (id, period end)."""
     rows = await fetch(
+        # Each account's last period first, once per account (a correlated MAX per
+        # invoice grew with the square of the history).
         """SELECT i.id, i.account_id, i.period_to FROM invoices i
-        WHERE i.account_id IN ({ids}) AND i.kind = ? AND i.period_to = (
-            SELECT MAX(j.period_to) FROM invoices j
-            WHERE j.account_id = i.account_id AND j.kind = ?)""",
+        JOIN (SELECT account_id, MAX(period_to) AS last FROM invoices
+            WHERE account_id IN ({ids}) AND kind = ? GROUP BY account_id) m
+        ON i.account_id = m.account_id AND i.period_to = m.last
+        WHERE i.kind = ?""",
         [*ids, InvoiceKind.INVOICE.value, InvoiceKind.INVOICE.value],
         list_length=len(ids),
     )
