@@ -617,3 +617,39 @@ class ForecastPeriodInvalid(RequestRefused):
 
     def __init__(self, field: str, polish: str, english: str) -> None:
         super().__init__(field, polish=polish, english=english)
+
+
+# --- data-change requests ---------------------------------------------------------------
+
+
+class DataChangeValueInvalid(DomainError):
+    code = ErrorCode.INVALID
+    polish = "Tej wartości nie możemy przyjąć: {why}."
+    english = "This value cannot be accepted: {why}."
+
+
+class DataChangeUnknownField(DomainError):
+    code = ErrorCode.INVALID
+    polish = "Nie można wnioskować o zmianę pola „{field_name}”."
+    english = "The field '{field_name}' cannot be changed by a request."
+
+
+class DataChangeFieldRepeated(DomainError):
+    code = ErrorCode.INVALID
+    polish = "To pole podano we wniosku więcej niż raz."
+    english = "This field is given more than once in the request."
+
+
+class DataChangeEmpty(DomainError):
+    code = ErrorCode.INVALID
+    polish = "Wniosek niczego nie zmienia: wpisz nową wartość przynajmniej jednego pola."
+    english = "The request changes nothing: enter a new value for at least one field."
+
+
+class DataChangePending(DomainError):
+    code = ErrorCode.INVALID
+    polish = "Wniosek o zmianę danych tego konta czeka już na decyzję."
+    english = "A request to change this account's data is already waiting for a decision."
+
+    def __init__(self) -> None:
+        super().__init__("changes")
