@@ -55,3 +55,7 @@ async def pending(ctx: Context) -> list[DataChangeRequest]:
         .order_by("created_at", "id")
         .limit(PENDING_LIMIT)
     )
+
+
+async def pending_count(ctx: Context) -> int:
+    return await DataChangeRequest.filter(status=RequestStatus.PENDING).count()

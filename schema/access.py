@@ -15,7 +15,7 @@ from strawberry import relay
 from models.rows import AuditEntryRow as AuditRow
 from models.rows import RegistrationRow
 from models.services.registration import RegisterRequest
-from resolvers import access, billing_cycle, readings
+from resolvers import access, billing_cycle, data_changes, readings
 from resolvers.context import Context
 from schema.errors import UserError, mutation
 from schema.permissions import CanWrite, IsStaff, IsStaffWriting, Public
@@ -176,6 +176,7 @@ class AccessQuery:
         return [
             StaffQueue(name="REGISTRATIONS", count=await access.pending_count(ctx)),
             StaffQueue(name="BILLING_CYCLE_REQUESTS", count=await billing_cycle.pending_count(ctx)),
+            StaffQueue(name="DATA_CHANGE_REQUESTS", count=await data_changes.pending_count(ctx)),
             StaffQueue(name="READINGS_BLOCKED", count=blocked),
             StaffQueue(name="UNUSUAL_READINGS", count=unusual),
         ]

@@ -79,6 +79,7 @@ LIST_SIZES: dict[str, int] = {
     "Account.billingCycleChangeRequests": 5,
     "Query.pendingBillingCycleChanges": 20,  # a day's requests across the utility
     "Account.dataChangeRequests": 5,
+    "Query.pendingDataChangeRequests": 20,  # a day's requests across the utility
     "Invoice.lines": 5,
     "Invoice.readings": 4,
     "Invoice.corrections": 2,

@@ -52,6 +52,12 @@ PAGE_VARIABLES: dict[str, dict[str, Any]] = {
     "BillingCyclePage": {"number": "100001"},
     "RequestBillingCycleChange": {"input": {"accountId": "QWNjb3VudDox", "cycle": "MONTHLY"}},
     "PendingBillingCycleChanges": {},
+    "DataChangePage": {"number": "100001"},
+    "RequestDataChange": {
+        "input": {"accountId": "QWNjb3VudDox", "changes": [{"field": "phone", "newValue": "1"}]}
+    },
+    "PendingDataChangeRequests": {},
+    "DecideDataChangeRequest": {"input": {"id": "x", "approve": True}},
     "BillingAdminPage": {},
     "RunBilling": {"input": {"period": "2026-10-01"}},
     "AddTariff": {

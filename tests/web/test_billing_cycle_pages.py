@@ -57,7 +57,10 @@ async def test_a_customer_asks_and_staff_approve(http: httpx.AsyncClient) -> Non
         data={"csrf_token": _csrf(queue.text), "requestId": request_id[1], "decyzja": "zatwierdz"},
     )
     assert decided.status_code == 303
-    assert "Żaden wniosek nie czeka" in (await http.get("/obsluga/wnioski")).text
+    assert (
+        "Żaden wniosek o zmianę okresu rozliczeniowego nie czeka"
+        in (await http.get("/obsluga/wnioski")).text
+    )
     stored = await BillingCycleChangeRequest.get(account__number="100001")
     assert stored.status == RequestStatus.APPROVED and stored.effective_from is not None
 

@@ -13,6 +13,7 @@ def routes() -> list[BaseRoute]:
         billing_cycle,
         credentials,
         dashboard,
+        data_changes,
         forecast,
         home,
         invoice_pdf,
@@ -24,6 +25,7 @@ def routes() -> list[BaseRoute]:
         readings,
         signin,
         staff_readings,
+        staff_requests,
     )
 
     return [
@@ -38,6 +40,8 @@ def routes() -> list[BaseRoute]:
         *forecast.routes,
         *staff_readings.routes,
         *billing_cycle.routes,
+        *staff_requests.routes,
+        *data_changes.routes,
         *billing_admin.routes,
         *payments.routes,
         *ledger.routes,

@@ -107,6 +107,7 @@ async def _add_account_submit(request: Request) -> Response:
 QUEUE_PAGES = {
     "REGISTRATIONS": ("Rejestracje i dodanie kont", "/obsluga/rejestracje"),
     "BILLING_CYCLE_REQUESTS": ("Wnioski o zmianę okresu rozliczeniowego", "/obsluga/wnioski"),
+    "DATA_CHANGE_REQUESTS": ("Wnioski o zmianę danych", "/obsluga/wnioski#dane"),
     "READINGS_BLOCKED": ("Konta z wstrzymanym podawaniem odczytów", "/obsluga/odczyty"),
     "UNUSUAL_READINGS": ("Nietypowo wysokie odczyty", "/obsluga/odczyty#nietypowe"),
 }

@@ -1,5 +1,6 @@
 """`/dane/rozliczenia`: the customer's billing cycle and a request to change it;
-`/obsluga/wnioski`: staff decide such requests (approve, or reject with a note).
+`/obsluga/wnioski`: staff decide such requests (approve, or reject with a note); the
+list itself is web/pages/staff_requests.py's.
 
 Both are plain forms that post and come back (303 on success, the page with the
 message on a refusal), so they work without JavaScript.
@@ -24,6 +25,7 @@ from web.pages._account import (
     no_accounts,
     staff_page,
 )
+from web.pages.staff_requests import staff_context
 
 CUSTOMER_PAGE = "/dane/rozliczenia"
 STAFF_PAGE = "/obsluga/wnioski"
@@ -84,19 +86,6 @@ async def request_change(request: Request) -> Response:
 # --- staff -------------------------------------------------------------------------------
 
 
-async def _staff_context(request: Request) -> dict[str, Any]:
-    data = await run_operation(request, "PendingBillingCycleChanges")
-    return {
-        "requests": data["pendingBillingCycleChanges"],
-        "done": request.query_params.get("zrobione"),
-    }
-
-
-@staff_page
-async def staff_requests(request: Request) -> Response:
-    return form_response(request, "billing_cycle/staff.html", await _staff_context(request), None)
-
-
 @staff_page
 async def staff_decide(request: Request) -> Response:
     form = request.state.form
@@ -104,7 +93,7 @@ async def staff_decide(request: Request) -> Response:
     if decision not in ("zatwierdz", "odrzuc"):
         errors = FormErrors([(None, "Wybierz: zatwierdź albo odrzuć.")])
         return form_response(
-            request, "billing_cycle/staff.html", await _staff_context(request), errors
+            request, "billing_cycle/staff.html", await staff_context(request), errors
         )
     note = str(form.get("note") or "").strip()[:2000] or None
     variables = {
@@ -121,7 +110,7 @@ async def staff_decide(request: Request) -> Response:
         refused = errors_from_user_errors(payload["errors"])
         general = FormErrors((None, message) for _, message in refused.items())
         return form_response(
-            request, "billing_cycle/staff.html", await _staff_context(request), general
+            request, "billing_cycle/staff.html", await staff_context(request), general
         )
     return RedirectResponse(f"{STAFF_PAGE}?zrobione={decision}", status_code=303)
 
@@ -129,6 +118,5 @@ async def staff_decide(request: Request) -> Response:
 routes: list[BaseRoute] = [
     Route(CUSTOMER_PAGE, cycle_page, methods=["GET"]),
     Route(CUSTOMER_PAGE, request_change, methods=["POST"]),
-    Route(STAFF_PAGE, staff_requests, methods=["GET"]),
     Route(STAFF_PAGE, staff_decide, methods=["POST"]),
 ]
