@@ -51,13 +51,7 @@ async def test_the_customer_sees_the_data_asks_for_a_new_phone_and_staff_apply_i
     stored = await DataChangeRequest.get(account=account)
     assert [c["field"] for c in stored.changes] == ["phone"], "only what was changed"
 
-    http.cookies.clear()
-    page = await http.get("/login")
-    otp = totp_at("JBSWY3DPEHPK3PXP", Clock.real_now())
-    data = {"login": "obsluga", "password": "Obsluga-Demo-2026!", "otp": otp}
-    assert (
-        await http.post("/login", data={**data, "csrf_token": _csrf(page.text)})
-    ).status_code == 303
+    await _staff_signs_in(http)
     queue = await http.get("/obsluga/wnioski")
     assert queue.status_code == 200 and "601 200 300" in queue.text
     decided = await http.post(
@@ -72,6 +66,15 @@ async def test_the_customer_sees_the_data_asks_for_a_new_phone_and_staff_apply_i
     assert "Żaden wniosek o zmianę danych nie czeka" in (await http.get("/obsluga/wnioski")).text
     assert (await Account.get(number="100001")).phone == "601 200 300"
     assert (await DataChangeRequest.get(account=account)).status == RequestStatus.APPROVED
+
+
+async def _staff_signs_in(http: httpx.AsyncClient) -> None:
+    http.cookies.clear()
+    page = await http.get("/login")
+    otp = totp_at("JBSWY3DPEHPK3PXP", Clock.real_now())
+    data = {"login": "obsluga", "password": "Obsluga-Demo-2026!", "otp": otp}
+    signed = await http.post("/login", data={**data, "csrf_token": _csrf(page.text)})
+    assert signed.status_code == 303
 
 
 def _request_id(html: str) -> str:
@@ -114,11 +117,7 @@ async def test_staff_must_say_why_they_reject(signed_in: httpx.AsyncClient) -> N
     await http.post(
         "/dane/zmiana", data={**_form(page.text), "city": "Kraków", "csrf_token": _csrf(page.text)}
     )
-    http.cookies.clear()
-    login = await http.get("/login")
-    otp = totp_at("JBSWY3DPEHPK3PXP", Clock.real_now())
-    data = {"login": "obsluga", "password": "Obsluga-Demo-2026!", "otp": otp}
-    await http.post("/login", data={**data, "csrf_token": _csrf(login.text)})
+    await _staff_signs_in(http)
     queue = await http.get("/obsluga/wnioski")
     refused = await http.post(
         "/obsluga/wnioski/dane",

@@ -25,7 +25,7 @@ from web.pages._account import (
     no_accounts,
     staff_page,
 )
-from web.pages.staff_requests import staff_context
+from web.pages.staff_requests import decide_from_form
 
 CUSTOMER_PAGE = "/dane/rozliczenia"
 STAFF_PAGE = "/obsluga/wnioski"
@@ -88,31 +88,7 @@ async def request_change(request: Request) -> Response:
 
 @staff_page
 async def staff_decide(request: Request) -> Response:
-    form = request.state.form
-    decision = str(form.get("decyzja") or "")
-    if decision not in ("zatwierdz", "odrzuc"):
-        errors = FormErrors([(None, "Wybierz: zatwierdź albo odrzuć.")])
-        return form_response(
-            request, "billing_cycle/staff.html", await staff_context(request), errors
-        )
-    note = str(form.get("note") or "").strip()[:2000] or None
-    variables = {
-        "input": {
-            "id": str(form.get("requestId") or "")[:64],
-            "approve": decision == "zatwierdz",
-            "note": note,
-        }
-    }
-    payload = (await run_operation(request, "DecideBillingCycleChange", variables))[
-        "decideBillingCycleChange"
-    ]
-    if payload["errors"]:
-        refused = errors_from_user_errors(payload["errors"])
-        general = FormErrors((None, message) for _, message in refused.items())
-        return form_response(
-            request, "billing_cycle/staff.html", await staff_context(request), general
-        )
-    return RedirectResponse(f"{STAFF_PAGE}?zrobione={decision}", status_code=303)
+    return await decide_from_form(request, "DecideBillingCycleChange", done="")
 
 
 routes: list[BaseRoute] = [

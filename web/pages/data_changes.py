@@ -26,13 +26,11 @@ from web.pages._account import (
     no_accounts,
     staff_page,
 )
-from web.pages.staff_requests import data_requests_view, staff_context
+from web.pages.staff_requests import data_requests_view, decide_from_form
 
 CUSTOMER_PAGE = "/dane/zmiana"
 STAFF_DECISIONS = "/obsluga/wnioski/dane"
-STAFF_LIST = "/obsluga/wnioski"
 TEMPLATE = "data_changes/page.html"
-STAFF_TEMPLATE = "billing_cycle/staff.html"
 # Longer than any field may be: the API refuses the value with its own message.
 MAX_TYPED = 300
 
@@ -118,27 +116,7 @@ async def request_change(request: Request) -> Response:
 
 @staff_page
 async def staff_decide(request: Request) -> Response:
-    form = request.state.form
-    decision = str(form.get("decyzja") or "")
-    if decision not in ("zatwierdz", "odrzuc"):
-        errors = FormErrors([(None, "Wybierz: zatwierdź albo odrzuć.")])
-        return form_response(request, STAFF_TEMPLATE, await staff_context(request), errors)
-    note = str(form.get("note") or "").strip()[:2000] or None
-    variables = {
-        "input": {
-            "id": str(form.get("requestId") or "")[:64],
-            "approve": decision == "zatwierdz",
-            "note": note,
-        }
-    }
-    payload = (await run_operation(request, "DecideDataChangeRequest", variables))[
-        "decideDataChangeRequest"
-    ]
-    if payload["errors"]:
-        refused = errors_from_user_errors(payload["errors"])
-        general = FormErrors((None, message) for _, message in refused.items())
-        return form_response(request, STAFF_TEMPLATE, await staff_context(request), general)
-    return RedirectResponse(f"{STAFF_LIST}?zrobione=dane-{decision}", status_code=303)
+    return await decide_from_form(request, "DecideDataChangeRequest", done="dane-")
 
 
 routes: list[BaseRoute] = [
