@@ -617,3 +617,15 @@ class ForecastPeriodInvalid(RequestRefused):
 
     def __init__(self, field: str, polish: str, english: str) -> None:
         super().__init__(field, polish=polish, english=english)
+
+
+# --- bank statements ------------------------------------------------------------------
+
+
+class StatementMalformed(DomainError):
+    code = ErrorCode.INVALID
+    polish = "Nie można odczytać wyciągu: {reason}. Nic nie zaksięgowano."
+    english = "The statement cannot be read: {reason}. Nothing was booked."
+
+    def __init__(self, reason: str) -> None:
+        super().__init__("file", reason=reason)
