@@ -11,6 +11,7 @@ from __future__ import annotations
 from strawberry.tools import merge_types
 
 from schema.access import AccessMutation, AccessQuery
+from schema.bank_statements import BankStatementMutation, BankStatementQuery
 from schema.billing_admin import BillingAdminMutation, TariffQuery
 from schema.billing_cycle import BillingCycleMutation, BillingCycleQuery
 from schema.credentials import CredentialMutation
@@ -25,6 +26,7 @@ QUERIES: tuple[type, ...] = (
     StaffReadingQuery,
     BillingCycleQuery,
     TariffQuery,
+    BankStatementQuery,
 )
 MUTATIONS: tuple[type, ...] = (
     TokenMutation,
@@ -34,6 +36,7 @@ MUTATIONS: tuple[type, ...] = (
     StaffReadingMutation,
     BillingCycleMutation,
     BillingAdminMutation,
+    BankStatementMutation,
 )
 
 Query = merge_types("Query", QUERIES)

@@ -54,6 +54,8 @@ PAGE_VARIABLES: dict[str, dict[str, Any]] = {
     "PendingBillingCycleChanges": {},
     "BillingAdminPage": {},
     "RunBilling": {"input": {"period": "2026-10-01"}},
+    "BankStatementsPage": {},
+    "ImportBankStatement": {"input": {"file": "a statement file"}},
     "AddTariff": {
         "input": {
             "validFrom": "2027-01-01",
