@@ -125,7 +125,7 @@ async def test_multipart_is_refused_to_the_anonymous(
         no_boundary = await http.post(
             "/graphql", content=b"junk", headers={"content-type": "multipart/form-data"}
         )
-    # Uploads are for bearer tokens and signed-in sessions (tests/web/test_bank_statement_upload.py).
+    # Uploads are for bearer tokens and sessions (tests/web/test_bank_statement_upload.py).
     for response in (upload, broken, no_boundary):
         _assert_json_error(response, 403, "FORBIDDEN")
         assert "bearer token" in response.json()["errors"][0]["message"]
