@@ -99,11 +99,15 @@ async def import_statement(
     utility_id: str = UTILITY_ID,
     actor_id: int | None = None,
     progress: Callable[[int], None] | None = None,
+    on_credits: Callable[[int], None] | None = None,
 ) -> ImportResult:
     """Import one statement file (see the module's docstring); StatementMalformed when
-    the file cannot be read, before anything is written."""
+    the file cannot be read, before anything is written. `on_credits` learns how many
+    credits there are to book, `progress` how many each chunk booked or skipped."""
     statement = read_statement(data)
     credits = _credits(statement)
+    if on_credits is not None:
+        on_credits(len(credits))
     row = await _statement_row(data, filename, statement, len(credits), clock, actor_id)
     result = ImportResult(row.id, statement.format, len(statement.entries), len(credits))
     await _match_all(credits, bank_branch, utility_id)
