@@ -84,11 +84,8 @@ def detect_format(data: bytes) -> StatementFormat:
     if head.startswith(b"<") and b"camt.053" in head and b"BkToCstmrStmt" in data[:65536]:
         return StatementFormat.CAMT053
     text = head.decode("latin-1")
-    if (
-        re.search(r"(^|[\r\n{])\s*:20:", text)
-        and ":25:" in text
-        and ":61:" in data.decode("latin-1")
-    ):
+    # A statement without a day's transactions (balances only) is a statement too.
+    if re.search(r"(^|[\r\n{])\s*:20:", text) and ":25:" in text and ":60" in text:
         return StatementFormat.MT940
     raise StatementMalformed(reason="to nie jest wyciąg MT940 ani camt.053")
 
