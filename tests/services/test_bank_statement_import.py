@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 from models.clock import Clock
+from models.enums import PaymentMethod
 from models.errors import StatementMalformed
 from models.orm import Account, BankStatement, Invoice, Payment
 from models.services.bank_statements import import_statement, recent_statements
 from models.services.figures import check_figures
+from models.services.payments import Receipt, book_payment
 from models.settings import Settings
 from tests.statements import Transfer, mt940
 
@@ -214,3 +217,36 @@ async def test_recent_statements_list_what_each_booked(
         (3, 2, 1, 1),
         (6, 5, 4, 1),
     ]
+
+
+async def test_imports_at_once_book_each_credit_once(
+    demo: None, clock: Clock, settings: Settings, database_kind: str
+) -> None:
+    """Run on PostgreSQL too (EBOK_TEST_DATABASE_URL), where the imports really overlap:
+    the unique reference decides, and the account locks serialise the allocations."""
+    jan = await Account.get(number="100001")
+    same = [_import(MT940, clock, settings, "a.mt940") for _ in range(3)]
+    overlapping = [
+        _import(
+            mt940([Transfer(Decimal("10.00"), "100001", reference=f"C{i}") for i in r]),
+            clock,
+            settings,
+        )
+        for r in (range(0, 6), range(3, 9), range(0, 9))
+    ]
+    online = book_payment(
+        Receipt(
+            account_id=jan.id,
+            amount=Decimal("5.00"),
+            method=PaymentMethod.ONLINE,
+            reference="sandbox:1",
+            booked_on=clock.today(),
+            received_at=clock.now(),
+        )
+    )
+    results = await asyncio.gather(*same, *overlapping, online)
+    assert sum(r.imported for r in results[:3]) == 5
+    assert sum(r.imported for r in results[3:6]) == 9
+    assert await Payment.filter(reference__startswith="bank:C").count() == 9
+    assert await BankStatement.all().count() == 4
+    assert await check_figures() == [], database_kind
