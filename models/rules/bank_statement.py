@@ -107,18 +107,23 @@ class Details:
     title: str
     payer_name: str | None
     payer_account: str | None
+    # Every account number the field names (the recipient's individual one among them).
+    accounts: tuple[str, ...] = ()
 
 
 def read_details(details: str) -> Details:
-    """Title, payer and payer's account from an `:86:` field, structured or free text."""
+    """Title, payer, payer's account and every account number named in an `:86:`
+    field, structured or free text."""
     fields = subfields(details)
+    # Read subfield by subfield: a code's two digits must not run into a number.
+    accounts = account_numbers(*fields.values()) if fields else account_numbers(details)
     if not any(code in fields for code in (*_TITLE_FIELDS, *_PAYER_FIELDS)):
-        return Details(" ".join(details.split()), None, None)
+        return Details(" ".join(details.split()), None, None, accounts)
     title = "".join(fields.get(code, "") for code in _TITLE_FIELDS)
     payer = " ".join(" ".join(fields.get(code, "").split()) for code in _PAYER_FIELDS)
     payer = " ".join(payer.split())
     account = "".join(fields.get(_PAYER_ACCOUNT_FIELD, "").split()) or None
-    return Details(" ".join(title.split()), payer or None, account)
+    return Details(" ".join(title.split()), payer or None, account, accounts)
 
 
 def account_numbers(*texts: str | None) -> tuple[str, ...]:
@@ -128,13 +133,6 @@ def account_numbers(*texts: str | None) -> tuple[str, ...]:
         if text:
             found += _NRB.findall("".join(text.split()).upper())
     return tuple(dict.fromkeys(found))
-
-
-def details_accounts(details: str) -> tuple[str, ...]:
-    """The account numbers an `:86:` field names, read subfield by subfield (a code's
-    two digits must not run into the number), or from the whole text if unstructured."""
-    fields = subfields(details)
-    return account_numbers(*fields.values()) if fields else account_numbers(details)
 
 
 def _clean_reference(reference: str | None) -> str | None:

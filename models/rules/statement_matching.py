@@ -13,6 +13,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 from models.rules.bank_statement import StatementEntry
 from models.rules.iban import UTILITY_ID, customer_number_from_nrb
@@ -58,12 +59,18 @@ def title_numbers(title: str) -> TitleNumbers:
     return TitleNumbers(tuple(dict.fromkeys(numbers)), tuple(dict.fromkeys(invoices)))
 
 
+@lru_cache(maxsize=65_536)
+def _customer_of(nrb: str, bank_branch: str, utility_id: str) -> str | None:
+    """customer_number_from_nrb, remembered: a statement names the same accounts often."""
+    return customer_number_from_nrb(nrb, bank_branch, utility_id=utility_id)
+
+
 def individual_customer(
     entry: StatementEntry, bank_branch: str, *, utility_id: str = UTILITY_ID
 ) -> str | None:
     """The customer number of the first of our individual accounts the entry names."""
     for nrb in entry.accounts:
-        number = customer_number_from_nrb(nrb, bank_branch, utility_id=utility_id)
+        number = _customer_of(nrb, bank_branch, utility_id)
         if number is not None:
             return number
     return None

@@ -26,7 +26,6 @@ from models.rules.bank_statement import (
     StatementEntry,
     StatementFormat,
     account_numbers,
-    details_accounts,
     detect_format,
     read_details,
 )
@@ -109,7 +108,7 @@ def _mt940_entry(data: dict[str, object]) -> StatementEntry:
         title=details.title[:_TITLE_MAX],
         payer_name=(details.payer_name or "")[:_PAYER_MAX] or None,
         payer_account=_nrb(details.payer_account),
-        accounts=details_accounts(details_text),
+        accounts=details.accounts,
     )
 
 
@@ -118,7 +117,7 @@ def _mt940_entry(data: dict[str, object]) -> StatementEntry:
 
 def _read_camt053(data: bytes) -> Statement:
     try:
-        defusedxml.ElementTree.fromstring(data, forbid_dtd=True)
+        _refuse_document_types(data)
         parser = etree.XMLParser(
             resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
         )
@@ -143,6 +142,39 @@ def _read_camt053(data: bytes) -> Statement:
             movement += signed
         _check_balances(statement, ns, movement)
     return Statement(StatementFormat.CAMT053, account, tuple(entries))
+
+
+class _RootSeen(Exception):
+    pass
+
+
+class _StopAtRoot:
+    """A parser target that stops at the root element's start: a document type (and
+    with it every entity) can only come before it."""
+
+    def start(self, tag: str, attributes: dict[str, str]) -> None:
+        raise _RootSeen
+
+    def end(self, tag: str) -> None: ...
+
+    def data(self, text: str) -> None: ...
+
+    def close(self) -> None: ...
+
+
+def _refuse_document_types(data: bytes) -> None:
+    """defusedxml reads the file up to its root element and refuses a DTD or entity
+    declaration (DTDForbidden, EntitiesForbidden): the rest of the document, which
+    can hold neither, is left to lxml alone."""
+    parser = defusedxml.ElementTree.DefusedXMLParser(
+        target=_StopAtRoot(), forbid_dtd=True, forbid_entities=True, forbid_external=True
+    )
+    try:
+        for start in range(0, len(data), 65_536):
+            parser.feed(data[start : start + 65_536])
+        parser.close()
+    except _RootSeen:
+        return
 
 
 def _balance(statement: etree._Element, ns: dict[str, str], code: str) -> Decimal | None:

@@ -13,7 +13,6 @@ from models.errors import StatementMalformed
 from models.rules.bank_statement import (
     StatementEntry,
     StatementFormat,
-    details_accounts,
     detect_format,
     read_details,
     references,
@@ -47,8 +46,8 @@ def test_polish_structured_details() -> None:
     assert details.payer_name == "JAN KOWALSKI UL. LIPOWA 7"
     assert details.payer_account == "PL28124060610000283317720019"
     # The subfield's code does not run into the number after it.
-    accounts = details_accounts("~6387109010148001000000100001~38PL28124060610000283317720019")
-    assert accounts == (JAN, "28124060610000283317720019")
+    named = read_details("~6387109010148001000000100001~38PL28124060610000283317720019")
+    assert named.accounts == (JAN, "28124060610000283317720019")
     assert read_details("PRZELEW zwykly 100001").title == "PRZELEW zwykly 100001"
 
 
