@@ -653,3 +653,15 @@ class DataChangePending(DomainError):
 
     def __init__(self) -> None:
         super().__init__("changes")
+
+
+# --- bank statements ------------------------------------------------------------------
+
+
+class StatementMalformed(DomainError):
+    code = ErrorCode.INVALID
+    polish = "Nie można odczytać wyciągu: {reason}. Nic nie zaksięgowano."
+    english = "The statement cannot be read: {reason}. Nothing was booked."
+
+    def __init__(self, reason: str) -> None:
+        super().__init__("file", reason=reason)

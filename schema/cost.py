@@ -33,6 +33,8 @@ FIELD_COSTS: dict[str, int] = {
     "Mutation.addTariff": 3,
     # A whole month's billing: the allowance should feel it.
     "Mutation.runBilling": 500,
+    # Reads, matches and books a whole statement file.
+    "Mutation.importBankStatement": 500,
     "Mutation.requestBillingCycleChange": 3,
     "Mutation.decideBillingCycleChange": 3,
     "Mutation.recordReading": 5,
@@ -91,6 +93,7 @@ LIST_SIZES: dict[str, int] = {
     "Query.staffQueues": 5,
     "Query.accountUsers": 5,
     "Query.accountRegistrations": 5,
+    "Query.bankStatements": 20,  # the staff page's list
 }
 # For a list nobody has sized yet (tests/api/test_query_limits.py asks for an entry).
 DEFAULT_LIST_SIZE = 10

@@ -11,6 +11,7 @@ from __future__ import annotations
 from strawberry.tools import merge_types
 
 from schema.access import AccessMutation, AccessQuery
+from schema.bank_statements import BankStatementMutation, BankStatementQuery
 from schema.billing_admin import BillingAdminMutation, TariffQuery
 from schema.billing_cycle import BillingCycleMutation, BillingCycleQuery
 from schema.credentials import CredentialMutation
@@ -27,6 +28,7 @@ QUERIES: tuple[type, ...] = (
     BillingCycleQuery,
     TariffQuery,
     DataChangeQuery,
+    BankStatementQuery,
 )
 MUTATIONS: tuple[type, ...] = (
     TokenMutation,
@@ -37,6 +39,7 @@ MUTATIONS: tuple[type, ...] = (
     BillingCycleMutation,
     BillingAdminMutation,
     DataChangeMutation,
+    BankStatementMutation,
 )
 
 Query = merge_types("Query", QUERIES)

@@ -112,8 +112,6 @@ def create_app(
     graphql = GraphQLEndpoint(
         schema,
         graphql_ide="graphiql" if not settings.is_production else None,
-        # No mutation takes a file yet: multipart bodies are refused (415) until one does.
-        multipart_uploads_enabled=False,
     )
     routes: list[BaseRoute] = [
         Route("/healthz", healthz),

@@ -1,4 +1,4 @@
-"""The `ebok` command: serve, worker, migrate, demo, schema, check, billing run, mail-check."""
+"""The `ebok` command: serve, worker, migrate, demo, schema, check, billing run, imports."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import sys
 import time
 from collections.abc import Sequence
 from datetime import date, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from models.clock import Clock
@@ -339,6 +340,59 @@ def cmd_import_customers(args: argparse.Namespace) -> int:
     return asyncio.run(_import_customers(settings, args.file, data))
 
 
+async def _import_statements(settings: Settings, paths: Sequence[str]) -> int:
+    from tqdm import tqdm
+
+    from models.clock import clock_from_settings
+    from models.errors import DomainError
+    from models.services.bank_statements import import_statement
+    from models.services.database import close_database, open_database
+
+    clock = clock_from_settings(settings.clock, env=settings.env, demo=False)
+    failed = 0
+    await open_database(settings.database_url)
+    try:
+        for path in paths:
+            try:
+                data = await asyncio.to_thread(Path(path).read_bytes)
+            except OSError as exc:
+                print(f"ebok: cannot read {path}: {exc.strerror}", file=sys.stderr)
+                failed += 1
+                continue
+            name = os.path.basename(path)
+            with tqdm(unit=" wpłat", desc=f"wyciąg {name}", file=sys.stderr) as bar:
+                try:
+                    result = await import_statement(
+                        data,
+                        name,
+                        clock,
+                        bank_branch=settings.utility.bank_branch,
+                        progress=bar.update,
+                        on_credits=lambda n, bar=bar: bar.reset(total=n),
+                    )
+                except DomainError as refused:
+                    bar.close()
+                    print(f"ebok: {path}: {refused.message('pl')}", file=sys.stderr)
+                    failed += 1
+                    continue
+            print(
+                f"{path}: {result.format}, {result.transactions} transaction(s): "
+                f"{result.imported} payment(s) imported ({result.matched} matched, "
+                f"{result.unmatched} unmatched), {result.already_booked} already booked, "
+                f"{result.skipped} skipped"
+            )
+    finally:
+        await close_database()
+    return 1 if failed else 0
+
+
+def cmd_import_statement(args: argparse.Namespace) -> int:
+    """Book the credits of bank statements (MT940, camt.053); a repeat books nothing."""
+    settings = load_settings()
+    asyncio.run(_migrate(settings))
+    return asyncio.run(_import_statements(settings, args.files))
+
+
 async def _create_staff(settings: Settings, clock: Clock, login: str, email: str) -> int:
     from models.errors import DomainError
     from models.services.credentials import create_staff
@@ -437,6 +491,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     onboarding.add_argument("file", help="the CSV file")
     onboarding.set_defaults(handler=cmd_import_customers)
+
+    statements = commands.add_parser(
+        "import-statement",
+        help="book the credits of bank statements (MT940 or camt.053, told apart by content); "
+        "a malformed file books nothing; importing one again books nothing twice",
+    )
+    statements.add_argument("files", nargs="+", metavar="FILE", help="statement files")
+    statements.set_defaults(handler=cmd_import_statement)
 
     staff = commands.add_parser(
         "create-staff",

@@ -22,6 +22,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect, HTTPConnection, Request
 
 from models.security_log import security_event
+from web.uploads import BodyTooLarge
 
 __all__ = [
     "CSRF_FIELD",
@@ -102,7 +103,7 @@ async def read_form(request: Request) -> FormData:
     refuse_cross_site_post(request)
     try:
         form = await request.form(max_fields=MAX_FORM_FIELDS)
-    except ClientDisconnect:
+    except (ClientDisconnect, BodyTooLarge):
         raise
     except Exception as exc:  # malformed multipart/urlencoded bodies are the client's fault
         raise HTTPException(status_code=400, detail="Nieprawidłowe dane formularza.") from exc

@@ -5,8 +5,13 @@ and how a refusal reads. Every refusal is a JSON `{"errors": [...]}` body with a
 code (`BAD_REQUEST`, `FORBIDDEN`), never Strawberry's plain text and never a 500:
 
 - the body is limited in size (413), by Content-Length and while it streams;
-- only `application/json` bodies are read (415), parsed by orjson, which refuses
-  invalid UTF-8 and deep nesting; the document must be an object (400);
+- `application/json` bodies are read, parsed by orjson, which refuses invalid UTF-8
+  and deep nesting; the document must be an object (400);
+- `multipart/form-data` bodies (the GraphQL multipart request spec: `operations`,
+  `map`, then the files) carry files for `Upload` arguments, only from a caller
+  with a bearer token or a session cookie that passes the CSRF checks (403 for the
+  anonymous), up to MAX_UPLOAD_BYTES (web/uploads.py), the files spooled as they
+  stream; any other type is 415;
 - a request authenticated by the session cookie must pass web.csrf's checks (403);
 - a client that goes away mid-body is not an error worth a traceback.
 
@@ -24,10 +29,13 @@ from typing import Any
 
 import orjson
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.formparsers import MultiPartException
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
-from starlette.types import Message, Receive, Scope, Send
+from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
+from strawberry.file_uploads.utils import replace_placeholders_with_files
 from strawberry.http import GraphQLRequestData
 
 from resolvers.context import Context
@@ -35,27 +43,35 @@ from web.conditional import REVALIDATE, etag_for, matches, not_modified
 from web.csrf import graphql_refusal
 from web.gql import build_context, operation_documents
 from web.graphiql import render_graphiql
+from web.uploads import (
+    MAX_UPLOAD_BYTES,
+    BodyTooLarge,
+    declared_length,
+    is_multipart,
+    limited,
+)
 
 log = logging.getLogger("ebok.web")
 
-# The largest honest request is a page's operation with its variables: a few KiB
-# (queries are capped at 2,000 tokens, and file uploads are not accepted here). A
-# quarter of a MiB leaves room for long queries typed into GraphiQL while keeping a
-# flood of big bodies from costing memory and parse time.
+# The largest honest JSON request is a page's operation with its variables: a few KiB
+# (queries are capped at 2,000 tokens). A quarter of a MiB leaves room for long
+# queries typed into GraphiQL while keeping a flood of big bodies from costing
+# memory and parse time. It also bounds each text part (`operations`, `map`) of a
+# multipart upload, whose whole body may be up to MAX_UPLOAD_BYTES.
 MAX_BODY_BYTES = 256 * 1024
+MAX_UPLOAD_FILES = 10
 
 JSON_CONTENT_TYPE = "application/json"
-MULTIPART_REFUSED = "File uploads are not accepted; send the operation as application/json."
-UNSUPPORTED_TYPE = "Send the operation as application/json."
+MULTIPART_CONTENT_TYPE = "multipart/form-data"
+MULTIPART_REFUSED = "File uploads (multipart/form-data) need a bearer token or a signed-in session."
+MULTIPART_MALFORMED = "The multipart body does not follow the GraphQL multipart request spec."
+UNSUPPORTED_TYPE = "Send the operation as application/json (or multipart/form-data with files)."
 NOT_AN_OBJECT = "The request must be a JSON object (batches are not accepted)."
 BAD_OPERATION_NAME = "The GraphQL operation's `operationName` must be a string or null."
 TOO_LARGE = f"The request body is larger than {MAX_BODY_BYTES // 1024} KiB."
+UPLOAD_TOO_LARGE = f"The request body is larger than {MAX_UPLOAD_BYTES // 2**20} MiB."
 FORBIDDEN = "Cross-site request refused: send the X-CSRF-Token header from this site."
 VARY_ON = ("Authorization", "Cookie")
-
-
-class BodyTooLarge(Exception):
-    """The body went past MAX_BODY_BYTES while it was being read."""
 
 
 def error_response(status: int, message: str, code: str) -> JSONResponse:
@@ -63,31 +79,8 @@ def error_response(status: int, message: str, code: str) -> JSONResponse:
     return JSONResponse(body, status_code=status)
 
 
-def _declared_length(scope: Scope) -> int | None:
-    header = next((v for k, v in scope["headers"] if k == b"content-length"), None)
-    if header is None:
-        return None
-    try:
-        return int(header)
-    except ValueError:
-        raise HTTPException(400, "Invalid Content-Length header.") from None
-
-
-def _limited(receive: Receive, limit: int) -> Receive:
-    """`receive` that stops a body as soon as it grows past `limit` bytes, so a body
-    sent without Content-Length is never read whole either."""
-    received = 0
-
-    async def receive_within_limit() -> Message:
-        nonlocal received
-        message = await receive()
-        if message["type"] == "http.request":
-            received += len(message.get("body", b""))
-            if received > limit:
-                raise BodyTooLarge
-        return message
-
-    return receive_within_limit
+def _body_limit(scope: Scope) -> int:
+    return MAX_UPLOAD_BYTES if is_multipart(scope) else MAX_BODY_BYTES
 
 
 def _private(response: Response) -> None:
@@ -102,11 +95,15 @@ def _private(response: Response) -> None:
 class GraphQLEndpoint(GraphQL):
     """Strawberry's ASGI view, answering malformed requests in JSON, never in plain text."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("multipart_uploads_enabled", True)
+        super().__init__(*args, **kwargs)
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await super().__call__(scope, receive, send)
             return
-        request = Request(scope, _limited(receive, MAX_BODY_BYTES))
+        request = Request(scope, limited(receive, _body_limit(scope)))
         response = await self._respond(request)
         _private(response)
         etag = getattr(request.state, "persisted_etag", None)
@@ -117,12 +114,14 @@ class GraphQLEndpoint(GraphQL):
 
     async def _respond(self, request: Request) -> Response:
         try:
-            declared = _declared_length(request.scope)
-            if declared is not None and declared > MAX_BODY_BYTES:
-                return error_response(413, TOO_LARGE, "BAD_REQUEST")
+            declared = declared_length(request.scope)
+            if declared is not None and declared > _body_limit(request.scope):
+                return _too_large(request.scope)
             ide_page = self.should_render_graphql_ide(self.request_adapter_class(request))
             if graphql_refusal(request, ide_page=ide_page) is not None:
                 return error_response(403, FORBIDDEN, "FORBIDDEN")
+            if request.method == "POST" and is_multipart(request.scope):
+                await _read_upload_form(request)
             persisted = _persisted_operation(request)
             if persisted is not None:
                 etag = await etag_for(request, [persisted, request.url.query])
@@ -132,9 +131,10 @@ class GraphQLEndpoint(GraphQL):
             return await self.run(request)
         except HTTPException as exc:
             code = "BAD_REQUEST" if exc.status_code < 500 else "INTERNAL"
+            code = "FORBIDDEN" if exc.status_code == 403 else code
             return error_response(exc.status_code, exc.reason, code)
         except BodyTooLarge:
-            return error_response(413, TOO_LARGE, "BAD_REQUEST")
+            return _too_large(request.scope)
         except ClientDisconnect:
             # Nobody is left to read an answer; the server drops it. Not an error.
             log.info("client disconnected while sending a /graphql request")
@@ -146,7 +146,7 @@ class GraphQLEndpoint(GraphQL):
         self, request: AsyncHTTPRequestAdapter
     ) -> GraphQLRequestData | list[GraphQLRequestData]:
         if request.method == "POST":
-            _require_json(request.content_type or "")
+            _require_json_or_upload(request)
         data = await super().parse_http_body(request)
         if isinstance(data, GraphQLRequestData) and not isinstance(data.operation_name, str | None):
             raise HTTPException(400, BAD_OPERATION_NAME)
@@ -154,6 +154,29 @@ class GraphQLEndpoint(GraphQL):
             # A persisted operation: the pages' own document, by its name.
             data.query = operation_documents().get(data.operation_name or "")
         return data
+
+    async def parse_multipart(self, request: AsyncHTTPRequestAdapter) -> dict[str, str]:
+        """The operation of a GraphQL multipart request, its files in place: at most
+        MAX_UPLOAD_FILES files, text parts of at most MAX_BODY_BYTES, and a `map`
+        that names only files that were sent."""
+        form = (await request.get_form_data()).form  # read with its limits in `_respond`
+        operations, files_map = form.get("operations"), form.get("map")
+        if not isinstance(operations, str) or not isinstance(files_map, str):
+            raise HTTPException(400, MULTIPART_MALFORMED)
+        parsed = self.parse_json(operations)
+        mapping = self.parse_json(files_map)
+        files = {k: v for k, v in form.multi_items() if not isinstance(v, str)}
+        if not all(
+            isinstance(paths, list)
+            and all(isinstance(p, str) and p.startswith("variables.") for p in paths)
+            and key in files
+            for key, paths in mapping.items()
+        ):
+            raise HTTPException(400, MULTIPART_MALFORMED)
+        try:
+            return replace_placeholders_with_files(parsed, mapping, files)
+        except (KeyError, IndexError, TypeError, ValueError) as exc:
+            raise HTTPException(400, MULTIPART_MALFORMED) from exc
 
     def parse_json(self, data: str | bytes) -> Any:
         """Every JSON document this view reads (the body; `variables` and `extensions`
@@ -199,9 +222,29 @@ def _persisted_operation(request: Request) -> str | None:
     return name if name in operation_documents() else None
 
 
-def _require_json(content_type: str) -> None:
-    media_type = content_type.split(";", 1)[0].strip().lower()
-    if media_type == "multipart/form-data":
-        raise HTTPException(415, MULTIPART_REFUSED)
-    if media_type != JSON_CONTENT_TYPE:
+async def _read_upload_form(request: Request) -> None:
+    """Read a multipart body (Starlette keeps it for Strawberry's `parse_multipart`):
+    403 for an anonymous caller, before a byte of it is read; at most
+    MAX_UPLOAD_FILES files, and text parts of at most MAX_BODY_BYTES."""
+    # A session reaching here passed web.csrf's header and origin checks.
+    if getattr(request.state, "auth", None) not in ("token", "session"):
+        raise HTTPException(403, MULTIPART_REFUSED)
+    try:
+        await request.form(
+            max_files=MAX_UPLOAD_FILES,
+            max_fields=MAX_UPLOAD_FILES + 2,
+            max_part_size=MAX_BODY_BYTES,
+        )
+    except (MultiPartException, StarletteHTTPException) as exc:
+        raise HTTPException(400, MULTIPART_MALFORMED) from exc
+
+
+def _require_json_or_upload(request: AsyncHTTPRequestAdapter) -> None:
+    media_type = (request.content_type or "").split(";", 1)[0].strip().lower()
+    if media_type != JSON_CONTENT_TYPE and media_type != MULTIPART_CONTENT_TYPE:
         raise HTTPException(415, UNSUPPORTED_TYPE)
+
+
+def _too_large(scope: Scope) -> JSONResponse:
+    message = UPLOAD_TOO_LARGE if is_multipart(scope) else TOO_LARGE
+    return error_response(413, message, "BAD_REQUEST")

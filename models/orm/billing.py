@@ -119,7 +119,8 @@ class InvoiceLine(Model):
 
 
 class BankStatement(Model):
-    """An imported statement file: its hash makes a second import of it a no-op."""
+    """An imported statement file (one row per distinct file, by its hash); what it
+    booked is in `payments`, its transaction counts are kept for the staff's list."""
 
     id = fields.IntField(primary_key=True)
     filename = fields.CharField(max_length=255)
@@ -129,9 +130,14 @@ class BankStatement(Model):
     imported_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "ebok.User", related_name=False, null=True, on_delete=fields.SET_NULL
     )
+    transactions = fields.IntField(default=0)
+    credits = fields.IntField(default=0)
+    period_from = fields.DateField(null=True)
+    period_to = fields.DateField(null=True)
 
     class Meta:
         table = "bank_statements"
+        indexes = (("imported_at",),)
 
 
 class Payment(Model):

@@ -94,12 +94,17 @@ def _shortcut(field: Field, general: Callable[[Any], Any]) -> Callable[[Any], An
 
 
 async def insert_rows(
-    model: type[Model], rows: Sequence[Mapping[str, Any]], returning: Sequence[str] = ()
+    model: type[Model],
+    rows: Sequence[Mapping[str, Any]],
+    returning: Sequence[str] = (),
+    *,
+    skip_conflicts_on: Sequence[str] = (),
 ) -> list[dict[str, Any]]:
     """Insert `rows` (all with the same fields, in the same order; the others take
     their defaults, or NULL) and return the `returning` columns of each stored row.
     Match what comes back by those columns, never by position: a database need not
-    return the rows in the order given."""
+    return the rows in the order given. With `skip_conflicts_on` (the columns of a
+    unique constraint), a row that would break it is left out, and not returned."""
     if not rows:
         return []
     fields = list(rows[0])
@@ -114,6 +119,9 @@ async def insert_rows(
     dialect = connection.capabilities.dialect
     columns = ", ".join(f'"{_column(model, f)}"' for f in [*fields, *defaults])
     tail = f" RETURNING {', '.join(chr(34) + c + chr(34) for c in returning)}" if returning else ""
+    if skip_conflicts_on:
+        unique = ", ".join(f'"{_column(model, f)}"' for f in skip_conflicts_on)
+        tail = f" ON CONFLICT ({unique}) DO NOTHING" + tail
     group = "(" + ", ".join("?" * (len(fields) + len(defaults))) + ")"
     default_values = [meta.fields_map[f].to_db_value(v, model) for f, v in defaults.items()]
     converters = [(f, converter(model, f)) for f in fields]

@@ -60,6 +60,8 @@ PAGE_VARIABLES: dict[str, dict[str, Any]] = {
     "DecideDataChangeRequest": {"input": {"id": "x", "approve": True}},
     "BillingAdminPage": {},
     "RunBilling": {"input": {"period": "2026-10-01"}},
+    "BankStatementsPage": {},
+    "ImportBankStatement": {"input": {"file": "a statement file"}},
     "AddTariff": {
         "input": {
             "validFrom": "2027-01-01",

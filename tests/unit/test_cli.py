@@ -123,3 +123,26 @@ def test_import_customers_writes_all_or_nothing_and_again_nothing(tmp_path: Path
     assert rows == (4,)
     missing = _run(["import-customers", str(tmp_path / "nope.csv")], tmp_path)
     assert missing.returncode == 2 and "cannot read" in missing.stderr
+
+
+def test_import_statement_books_once_and_refuses_a_malformed_file(tmp_path: Path) -> None:
+    fixtures = ROOT / "tests" / "fixtures" / "statements"
+    mt940 = str(fixtures / "ing_2026-11-20.mt940")
+    camt = str(fixtures / "pko_2026-11-20.camt053.xml")
+    assert _run(["demo"], tmp_path, EBOK_CLOCK="2026-11-21T10:00").returncode == 0
+    first = _run(["import-statement", mt940, camt], tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert "MT940, 6 transaction(s): 5 payment(s) imported (4 matched, 1 unmatched)" in first.stdout
+    assert "camt.053, 3 transaction(s): 2 payment(s) imported (1 matched, 1 unmatched)" in (
+        first.stdout
+    )
+    assert "wyciąg ing_2026-11-20.mt940" in first.stderr, "a progress bar"
+    again = _run(["import-statement", mt940], tmp_path)
+    assert "0 payment(s) imported" in again.stdout and "5 already booked" in again.stdout
+    broken = tmp_path / "broken.mt940"
+    broken.write_bytes(Path(mt940).read_bytes()[:300])
+    refused = _run(["import-statement", str(broken)], tmp_path)
+    assert refused.returncode == 1
+    assert "Nic nie zaksięgowano" in refused.stderr
+    checked = _run(["check"], tmp_path)
+    assert checked.returncode == 0 and "0 difference(s)" in checked.stdout

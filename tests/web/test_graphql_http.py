@@ -108,7 +108,7 @@ async def test_other_content_types_are_415_json(
     _assert_quiet_log(caplog)
 
 
-async def test_multipart_is_refused_until_uploads_exist(
+async def test_multipart_is_refused_to_the_anonymous(
     http: httpx.AsyncClient, caplog: pytest.LogCaptureFixture
 ) -> None:
     with caplog.at_level(logging.INFO):
@@ -125,9 +125,10 @@ async def test_multipart_is_refused_until_uploads_exist(
         no_boundary = await http.post(
             "/graphql", content=b"junk", headers={"content-type": "multipart/form-data"}
         )
+    # Uploads are for bearer tokens and sessions (tests/web/test_bank_statement_upload.py).
     for response in (upload, broken, no_boundary):
-        _assert_json_error(response, 415)
-        assert "application/json" in response.json()["errors"][0]["message"]
+        _assert_json_error(response, 403, "FORBIDDEN")
+        assert "bearer token" in response.json()["errors"][0]["message"]
     _assert_quiet_log(caplog)
 
 

@@ -9,6 +9,7 @@ def routes() -> list[BaseRoute]:
     from web import preferences
     from web.pages import (
         access,
+        bank_statements,
         billing_admin,
         billing_cycle,
         credentials,
@@ -43,6 +44,7 @@ def routes() -> list[BaseRoute]:
         *staff_requests.routes,
         *data_changes.routes,
         *billing_admin.routes,
+        *bank_statements.routes,
         *payments.routes,
         *ledger.routes,
         *preferences.routes,

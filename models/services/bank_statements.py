@@ -1,0 +1,348 @@
+"""Importing a bank statement: every credit booked once, to the right account or the queue.
+
+One use case. The file is read and checked whole first (a malformed file changes
+nothing); then its credits are matched (models/rules/statement_matching.py) and
+booked in chunks, each chunk one transaction that does what `book_payment`
+(models/services/payments.py) does for one payment, in a few multi-row statements:
+the chunk's accounts are locked in id order, the payments inserted, the open
+invoices locked in id order and paid (models/rules/allocation.py), and the invoices'
+paid amounts and settlements and the accounts' balances and versions stored.
+
+Nothing is booked twice: each transaction's reference (models/rules/bank_statement.py)
+is unique in `payments`, and the insert skips a reference already there, so a
+statement imported again, an overlapping one, or two imports at once book each
+credit once; only what was really inserted is allocated. A chunk that fails rolls
+back alone, and importing the file again completes the rest. A credit nobody's is
+stored without an account: the staff queue of unmatched credits.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from tortoise.exceptions import IntegrityError
+from tortoise.functions import Count
+from tortoise.queryset import QuerySet
+from tortoise.transactions import in_transaction
+
+from models.clock import Clock
+from models.enums import InvoiceStatus, PaymentMethod, PaymentStatus
+from models.orm import Account, BankStatement, Invoice, Payment, PaymentAllocation
+from models.rules.allocation import OpenInvoice, allocate
+from models.rules.bank_statement import Statement, StatementEntry, references
+from models.rules.iban import UTILITY_ID
+from models.rules.invoice_status import amount_due, settlement
+from models.rules.statement_matching import (
+    Match,
+    MatchedBy,
+    individual_customer,
+    match,
+    title_numbers,
+)
+from models.services.bulk import insert_links, insert_rows, update_rows
+from models.services.statement_files import read_statement
+
+CHUNK = 2_000
+_LOOKUP = 5_000  # values per IN (...) list
+
+
+@dataclass
+class ImportResult:
+    statement_id: int
+    format: str
+    transactions: int = 0
+    credits: int = 0
+    imported: int = 0  # payments created now
+    matched: int = 0  # of those, booked to an account
+    unmatched: int = 0  # of those, waiting in the staff queue
+    already_booked: int = 0  # credits booked before (this file again, an overlap)
+
+    @property
+    def skipped(self) -> int:
+        """Entries not booked now: debits, other currencies, credits booked before."""
+        return self.transactions - self.imported
+
+
+@dataclass(frozen=True)
+class StatementSummary:
+    id: int
+    filename: str
+    format: str
+    imported_at: object
+    period_from: date | None
+    period_to: date | None
+    transactions: int
+    credits: int
+    matched: int
+    unmatched: int
+
+
+@dataclass
+class _Credit:
+    entry: StatementEntry
+    reference: str
+    match: Match
+    account_id: int | None = None
+    chosen_invoice_id: int | None = None
+
+
+async def import_statement(
+    data: bytes,
+    filename: str,
+    clock: Clock,
+    *,
+    bank_branch: str,
+    utility_id: str = UTILITY_ID,
+    actor_id: int | None = None,
+    progress: Callable[[int], None] | None = None,
+    on_credits: Callable[[int], None] | None = None,
+) -> ImportResult:
+    """Import one statement file (see the module's docstring); StatementMalformed when
+    the file cannot be read, before anything is written. `on_credits` learns how many
+    credits there are to book, `progress` how many each chunk booked or skipped."""
+    statement = read_statement(data)
+    credits = _credits(statement)
+    if on_credits is not None:
+        on_credits(len(credits))
+    row = await _statement_row(data, filename, statement, len(credits), clock, actor_id)
+    result = ImportResult(row.id, statement.format, len(statement.entries), len(credits))
+    await _match_all(credits, bank_branch, utility_id)
+    for start in range(0, len(credits), CHUNK):
+        part = credits[start : start + CHUNK]
+        await _book_chunk(part, row.id, clock, result)
+        if progress is not None:
+            progress(len(part))
+    return result
+
+
+def _credits(statement: Statement) -> list[_Credit]:
+    refs = references(statement.account, statement.entries)
+    booked = set(map(id, statement.credits))
+    unmatched = Match(None, MatchedBy.NONE)
+    found = [
+        _Credit(entry, ref, unmatched)
+        for entry, ref in zip(statement.entries, refs, strict=True)
+        if id(entry) in booked
+    ]
+    # One reference twice in one file (a bank repeating itself): booked once.
+    return list({c.reference: c for c in reversed(found)}.values())[::-1]
+
+
+async def _statement_row(
+    data: bytes,
+    filename: str,
+    statement: Statement,
+    credits: int,
+    clock: Clock,
+    actor_id: int | None,
+) -> BankStatement:
+    """The file's row: one per distinct file, so a repeat finds the first one."""
+    digest = hashlib.sha256(data).hexdigest()
+    period = statement.period
+    defaults = {
+        "filename": (filename or "wyciąg")[:255],
+        "format": str(statement.format),
+        "imported_at": clock.now(),
+        "imported_by_id": actor_id,
+        "transactions": len(statement.entries),
+        "credits": credits,
+        "period_from": period[0] if period else None,
+        "period_to": period[1] if period else None,
+    }
+    existing = await BankStatement.filter(sha256=digest).first()
+    if existing is not None:
+        return existing
+    try:
+        async with in_transaction():
+            return await BankStatement.create(sha256=digest, **defaults)
+    except IntegrityError:  # the same file imported at the same moment elsewhere
+        return await BankStatement.get(sha256=digest)
+
+
+async def _in_chunks(values: Sequence[str], query: Callable[[list[str]], object]) -> list[dict]:
+    found: list[dict] = []
+    for start in range(0, len(values), _LOOKUP):
+        found += await query(list(values[start : start + _LOOKUP]))  # type: ignore[misc]
+    return found
+
+
+async def _match_all(credits: list[_Credit], bank_branch: str, utility_id: str) -> None:
+    """Match every credit, with the accounts and invoices they name looked up at once."""
+    numbers: set[str] = set()
+    invoice_numbers: set[str] = set()
+    for credit in credits:
+        own = individual_customer(credit.entry, bank_branch, utility_id=utility_id)
+        if own is not None:
+            numbers.add(own)
+        named = title_numbers(credit.entry.title)
+        numbers.update(named.customer_numbers)
+        invoice_numbers.update(named.invoice_numbers)
+    accounts = await _in_chunks(
+        sorted(numbers),
+        lambda part: Account.filter(number__in=part).values("id", "number"),
+    )
+    account_ids = {a["number"]: a["id"] for a in accounts}
+    invoices = await _in_chunks(
+        sorted(invoice_numbers),
+        lambda part: Invoice.filter(number__in=part).values(
+            "id", "number", "account_id", "account__number"
+        ),
+    )
+    invoice_owner = {i["number"]: i["account__number"] for i in invoices}
+    by_invoice = {i["number"]: i for i in invoices}
+    for credit in credits:
+        found = match(credit.entry, bank_branch, account_ids, invoice_owner, utility_id=utility_id)
+        credit.match = found
+        if found.invoice_number is not None:
+            invoice = by_invoice[found.invoice_number]
+            credit.account_id = invoice["account_id"]
+            credit.chosen_invoice_id = invoice["id"]
+        elif found.customer_number is not None:
+            credit.account_id = account_ids[found.customer_number]
+
+
+async def _book_chunk(
+    part: list[_Credit], statement_id: int, clock: Clock, result: ImportResult
+) -> None:
+    now = clock.now()
+    async with in_transaction():
+        account_ids = sorted({c.account_id for c in part if c.account_id is not None})
+        accounts = (
+            {
+                a.id: a
+                for a in await Account.filter(id__in=account_ids).order_by("id").select_for_update()
+            }
+            if account_ids
+            else {}
+        )
+        rows = [
+            {
+                "account_id": c.account_id,
+                "amount": c.entry.amount,
+                "method": PaymentMethod.BANK_TRANSFER,
+                "status": PaymentStatus.COMPLETED,
+                "created_at": now,
+                "booked_on": c.entry.booked_on,
+                "reference": c.reference,
+                "title": c.entry.title,
+                "payer_name": c.entry.payer_name,
+                "payer_account": c.entry.payer_account,
+                "statement_id": statement_id,
+            }
+            for c in sorted(part, key=lambda c: c.reference)  # one lock order for every import
+        ]
+        stored = await insert_rows(
+            Payment, rows, returning=("id", "reference"), skip_conflicts_on=("reference",)
+        )
+        payment_ids = {r["reference"]: r["id"] for r in stored}
+        new = [c for c in part if c.reference in payment_ids]
+        result.imported += len(new)
+        result.already_booked += len(part) - len(new)
+        result.unmatched += sum(1 for c in new if c.account_id is None)
+        booked = [c for c in new if c.account_id is not None]
+        result.matched += len(booked)
+        if not booked:
+            return
+        await _allocate(booked, payment_ids, accounts)
+
+
+async def _allocate(
+    booked: list[_Credit], payment_ids: dict[str, int], accounts: dict[int, Account]
+) -> None:
+    """Pay the open invoices of the chunk's accounts, payment by payment in statement
+    order, and store the invoices' and accounts' new figures."""
+    open_invoices = (
+        await Invoice.filter(
+            account_id__in=list(accounts),
+            settlement__in=[InvoiceStatus.UNPAID, InvoiceStatus.PARTIALLY_PAID],
+        )
+        .order_by("id")
+        .select_for_update()
+    )
+    of_account: dict[int, list[Invoice]] = defaultdict(list)
+    for invoice in open_invoices:
+        of_account[invoice.account_id].append(invoice)  # type: ignore[attr-defined]
+    changed: dict[int, Invoice] = {}
+    allocations: list[dict] = []
+    chosen_links: list[tuple[int, int]] = []
+    for credit in booked:
+        assert credit.account_id is not None
+        account = accounts[credit.account_id]
+        payment_id = payment_ids[credit.reference]
+        invoices = of_account[account.id]
+        candidates = [
+            OpenInvoice(i.id, i.issued_on, i.due_date, amount_due(i.gross, i.paid))
+            for i in invoices
+            if i.paid < i.gross
+        ]
+        chosen = (
+            [credit.chosen_invoice_id]
+            if credit.chosen_invoice_id in {c.id for c in candidates}
+            else None
+        )
+        if credit.chosen_invoice_id is not None:
+            chosen_links.append((payment_id, credit.chosen_invoice_id))
+        shares, _credit_left = allocate(credit.entry.amount, candidates, chosen)
+        by_id = {i.id: i for i in invoices}
+        for share in shares:
+            invoice = by_id[share.invoice_id]
+            invoice.paid = invoice.paid + share.amount
+            invoice.settlement = InvoiceStatus(settlement(invoice.gross, invoice.paid))
+            changed[invoice.id] = invoice
+            allocations.append(
+                {"payment_id": payment_id, "invoice_id": share.invoice_id, "amount": share.amount}
+            )
+        account.balance = account.balance - credit.entry.amount
+    await insert_rows(PaymentAllocation, allocations)
+    await update_rows(
+        Invoice,
+        [{"id": i.id, "paid": i.paid, "settlement": i.settlement} for i in changed.values()],
+        ("paid", "settlement"),
+    )
+    touched = {c.account_id for c in booked}
+    await update_rows(
+        Account,
+        [
+            {"id": a.id, "balance": a.balance, "version": a.version + 1}
+            for a in accounts.values()
+            if a.id in touched
+        ],
+        ("balance", "version"),
+    )
+    if chosen_links:
+        await insert_links("payment_chosen_invoices", ("payment_id", "invoice_id"), chosen_links)
+
+
+async def recent_statements(limit: int = 20) -> list[StatementSummary]:
+    """The latest imported statements, newest first, with what each booked."""
+    rows = await BankStatement.all().order_by("-imported_at", "-id").limit(limit)
+    ids = [r.id for r in rows]
+    every = await _counts(Payment.filter(statement_id__in=ids)) if ids else {}
+    unmatched = (
+        await _counts(Payment.filter(statement_id__in=ids, account_id__isnull=True)) if ids else {}
+    )
+    return [
+        StatementSummary(
+            id=r.id,
+            filename=r.filename,
+            format=r.format,
+            imported_at=r.imported_at,
+            period_from=r.period_from,
+            period_to=r.period_to,
+            transactions=r.transactions,
+            credits=r.credits,
+            matched=every.get(r.id, 0) - unmatched.get(r.id, 0),
+            unmatched=unmatched.get(r.id, 0),
+        )
+        for r in rows
+    ]
+
+
+async def _counts(query: QuerySet[Payment]) -> dict[int, int]:
+    """Payments per statement (grouped explicitly: see DESIGN.md's pitfall)."""
+    rows = await query.annotate(n=Count("id")).group_by("statement_id").values("statement_id", "n")
+    return {r["statement_id"]: r["n"] for r in rows}
