@@ -14,6 +14,7 @@ from schema.access import AccessMutation, AccessQuery
 from schema.billing_admin import BillingAdminMutation, TariffQuery
 from schema.billing_cycle import BillingCycleMutation, BillingCycleQuery
 from schema.credentials import CredentialMutation
+from schema.credit_queue import CreditQueueMutation, CreditQueueQuery
 from schema.mutation import TokenMutation
 from schema.query import ReadQuery
 from schema.reading_mutation import ReadingMutation
@@ -25,6 +26,7 @@ QUERIES: tuple[type, ...] = (
     StaffReadingQuery,
     BillingCycleQuery,
     TariffQuery,
+    CreditQueueQuery,
 )
 MUTATIONS: tuple[type, ...] = (
     TokenMutation,
@@ -34,6 +36,7 @@ MUTATIONS: tuple[type, ...] = (
     StaffReadingMutation,
     BillingCycleMutation,
     BillingAdminMutation,
+    CreditQueueMutation,
 )
 
 Query = merge_types("Query", QUERIES)
