@@ -191,8 +191,6 @@ async def reverse_assignment(
     account reverses only its own credits); otherwise it is not found.
     """
     reason = reason.strip()[:REASON_MAX_LENGTH]
-    if not reason:
-        raise ReversalReasonRequired()
     for _ in range(_ATTEMPTS):
         seen = await Payment.get_or_none(id=payment_id)
         if seen is None:
@@ -202,10 +200,14 @@ async def reverse_assignment(
         account_id = seen.account_id
         if account_id is None:
             raise CreditNotAssigned()
+        if account_number is not None:
+            owner = await Account.get(id=account_id)
+            if owner.number != account_number.strip():
+                raise CreditNotFound()
+        if not reason:
+            raise ReversalReasonRequired()
         async with in_transaction():
             account = await Account.filter(id=account_id).select_for_update().get()
-            if account_number is not None and account.number != account_number.strip():
-                raise CreditNotFound()
             payment = await Payment.filter(id=payment_id).select_for_update().get()
             if payment.account_id != account.id:
                 continue  # moved meanwhile: look again

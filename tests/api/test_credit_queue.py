@@ -116,12 +116,21 @@ async def test_assignment_refusals_are_coded(
 async def test_reversal_refusals_are_coded(api: Api, clock: Clock) -> None:
     online = await Payment.filter(method=PaymentMethod.ONLINE).first()
     assert online is not None
+    source = await statement(clock)
+    waiting = await unmatched_credit(clock, source, "10.00", "Q-1")
+    assigned = await unmatched_credit(clock, source, "10.00", "Q-2")
+    assign = {"input": {"paymentId": _gid(assigned), "accountNumber": "100001"}}
+    assert (await api.data(ASSIGN, assign, as_user="obsluga"))["assignCredit"]["errors"] == []
     cases = [
         ({"paymentId": _gid(online), "reason": "x"}, "NOT_A_BANK_CREDIT", "paymentId"),
-        ({"paymentId": _gid(online), "reason": " "}, "REQUIRED", "reason"),
+        ({"paymentId": _gid(waiting), "reason": "x"}, "INVALID", "paymentId"),
+        ({"paymentId": _gid(assigned), "reason": " "}, "REQUIRED", "reason"),
+        (
+            {"paymentId": _gid(assigned), "reason": "x", "accountNumber": "100003"},
+            "NOT_FOUND",
+            "paymentId",
+        ),
     ]
-    waiting = await unmatched_credit(clock, await statement(clock), "10.00", "Q-1")
-    cases.append(({"paymentId": _gid(waiting), "reason": "x"}, "INVALID", "paymentId"))
     for given, code, field in cases:
         result = (await api.data(REVERSE, {"input": given}, as_user="obsluga"))[
             "reverseCreditAssignment"

@@ -12,6 +12,7 @@ def routes() -> list[BaseRoute]:
         billing_admin,
         billing_cycle,
         credentials,
+        credit_queue,
         dashboard,
         forecast,
         home,
@@ -44,5 +45,6 @@ def routes() -> list[BaseRoute]:
         *preferences.routes,
         *public.routes,
         *access.routes,
+        *credit_queue.routes,
         *credentials.routes,
     ]
