@@ -665,3 +665,72 @@ class StatementMalformed(DomainError):
 
     def __init__(self, reason: str) -> None:
         super().__init__("file", reason=reason)
+
+
+# --- the queue of unmatched bank credits --------------------------------------------------
+
+
+class UnknownAccountNumber(NotFound):
+    polish = "Nie ma konta o numerze {number}. Sprawdź numer klienta."
+    english = "There is no account number {number}. Check the customer number."
+
+    def __init__(self, number: str) -> None:
+        super().__init__("accountNumber", number=number)
+
+
+class CreditNotFound(NotFound):
+    polish = "Nie ma takiego wpływu."
+    english = "There is no such credit."
+
+    def __init__(self) -> None:
+        super().__init__("paymentId")
+
+
+class CreditAlreadyAssigned(DomainError):
+    code = ErrorCode.CREDIT_ALREADY_ASSIGNED
+    polish = "Ten wpływ jest już przypisany do konta {number}."
+    english = "This credit is already assigned to account {number}."
+
+    def __init__(self, number: str) -> None:
+        super().__init__("paymentId", number=number)
+
+
+class NotABankCredit(DomainError):
+    code = ErrorCode.NOT_A_BANK_CREDIT
+    polish = (
+        "To nie jest wpływ z wyciągu bankowego: płatności online i gotówkowej nie cofa się tutaj."
+    )
+    english = (
+        "This is not a credit from a bank statement: "
+        "online and cash payments are not reversed here."
+    )
+
+    def __init__(self) -> None:
+        super().__init__("paymentId")
+
+
+class CreditNotAssigned(DomainError):
+    code = ErrorCode.INVALID
+    polish = "Ten wpływ nie jest przypisany do żadnego konta: czeka w kolejce."
+    english = "This credit is not assigned to any account: it waits in the queue."
+
+    def __init__(self) -> None:
+        super().__init__("paymentId")
+
+
+class ReversalReasonRequired(DomainError):
+    code = ErrorCode.REQUIRED
+    polish = "Podaj powód cofnięcia przypisania: trafi do dziennika zdarzeń."
+    english = "Give the reason for the reversal: it goes into the audit log."
+
+    def __init__(self) -> None:
+        super().__init__("reason")
+
+
+class ChosenInvoiceNotPayable(DomainError):
+    code = ErrorCode.INVOICE_NOT_PAYABLE
+    polish = "Wybrana faktura jest już zapłacona albo należy do innego konta."
+    english = "A chosen invoice is already paid or belongs to another account."
+
+    def __init__(self, field: str = "invoiceIds") -> None:
+        super().__init__(field)

@@ -143,6 +143,8 @@ class PaymentRow:
     created_at: datetime
     booked_on: date | None
     reference: str
+    # The bank statement the credit was read from (None: online, cash, or booked by hand).
+    statement_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -40,6 +40,9 @@ FIELD_COSTS: dict[str, int] = {
     "Mutation.recordReading": 5,
     "Mutation.liftReadingBlock": 3,
     "Mutation.markReadingReviewed": 3,
+    # Lock an account and its open invoices, allocate or withdraw, audit.
+    "Mutation.assignCredit": 5,
+    "Mutation.reverseCreditAssignment": 5,
     # Each checks a password (argon2id) or hashes a new one, some queue an e-mail.
     "Mutation.changePassword": 40,
     "Mutation.changeLogin": 20,

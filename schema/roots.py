@@ -15,6 +15,7 @@ from schema.bank_statements import BankStatementMutation, BankStatementQuery
 from schema.billing_admin import BillingAdminMutation, TariffQuery
 from schema.billing_cycle import BillingCycleMutation, BillingCycleQuery
 from schema.credentials import CredentialMutation
+from schema.credit_queue import CreditQueueMutation, CreditQueueQuery
 from schema.data_changes import DataChangeMutation, DataChangeQuery
 from schema.mutation import TokenMutation
 from schema.query import ReadQuery
@@ -29,6 +30,7 @@ QUERIES: tuple[type, ...] = (
     TariffQuery,
     DataChangeQuery,
     BankStatementQuery,
+    CreditQueueQuery,
 )
 MUTATIONS: tuple[type, ...] = (
     TokenMutation,
@@ -40,6 +42,7 @@ MUTATIONS: tuple[type, ...] = (
     BillingAdminMutation,
     DataChangeMutation,
     BankStatementMutation,
+    CreditQueueMutation,
 )
 
 Query = merge_types("Query", QUERIES)

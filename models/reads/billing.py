@@ -139,7 +139,7 @@ async def lines_of_invoices(ids: Sequence[int]) -> list[InvoiceLineRow]:
 
 
 _PAYMENT = """p.id, p.account_id, p.amount, p.method, p.status, p.created_at, p.booked_on,
-    p.reference"""
+    p.reference, p.statement_id"""
 
 
 def _payment(row: Row) -> PaymentRow:
@@ -152,6 +152,7 @@ def _payment(row: Row) -> PaymentRow:
         created_at=as_datetime(row["created_at"]),
         booked_on=as_optional_date(row["booked_on"]),
         reference=row["reference"],
+        statement_id=row["statement_id"],
     )
 
 

@@ -59,14 +59,62 @@ async def book_payment(receipt: Receipt) -> Payment:
                 id__in=list(receipt.chosen_invoice_ids), account_id=account.id
             )
             await payment.chosen_invoices.add(*chosen)
-        await _allocate(account, payment, receipt.chosen_invoice_ids)
-        account.balance = account.balance - receipt.amount
-        account.version = account.version + 1
-        await account.save(update_fields=["balance", "version"])
+        await apply_to_account(account, payment, receipt.chosen_invoice_ids)
     return payment
 
 
-async def _allocate(account: Account, payment: Payment, chosen: Sequence[int]) -> None:
+@dataclass(frozen=True)
+class Paid:
+    """What a payment paid (or, withdrawn, no longer pays) on one invoice."""
+
+    invoice_id: int
+    invoice_number: str
+    amount: Decimal
+
+
+async def apply_to_account(
+    account: Account, payment: Payment, chosen: Sequence[int] = ()
+) -> list[Paid]:
+    """Allocate a completed payment of `account` and keep the stored figures exact.
+
+    The caller holds the account's row lock, in the transaction that gave the payment
+    to the account (booking it, or staff assigning a credit from the queue).
+    """
+    paid = await _allocate(account, payment, chosen)
+    account.balance = account.balance - payment.amount
+    account.version = account.version + 1
+    await account.save(update_fields=["balance", "version"])
+    return paid
+
+
+async def withdraw_from_account(account: Account, payment: Payment) -> list[Paid]:
+    """Undo `apply_to_account`: the payment's allocations go, each invoice's paid amount
+    and settlement and the account's balance are what they would be without it.
+
+    The caller holds the account's row lock; the invoices are locked here in id order.
+    """
+    allocations = await PaymentAllocation.filter(payment_id=payment.id).order_by("invoice_id")
+    invoices = (
+        await Invoice.filter(id__in=[a.invoice_id for a in allocations])
+        .order_by("id")
+        .select_for_update()
+    )
+    by_id = {i.id: i for i in invoices}
+    withdrawn: list[Paid] = []
+    for allocation in allocations:
+        invoice = by_id[allocation.invoice_id]
+        invoice.paid = invoice.paid - allocation.amount
+        invoice.settlement = InvoiceStatus(settlement(invoice.gross, invoice.paid))
+        await invoice.save(update_fields=["paid", "settlement"])
+        withdrawn.append(Paid(invoice.id, invoice.number, allocation.amount))
+    await PaymentAllocation.filter(payment_id=payment.id).delete()
+    account.balance = account.balance + payment.amount
+    account.version = account.version + 1
+    await account.save(update_fields=["balance", "version"])
+    return withdrawn
+
+
+async def _allocate(account: Account, payment: Payment, chosen: Sequence[int]) -> list[Paid]:
     """Pay the open invoices (locked in id order) and store their new figures."""
     open_invoices = (
         await Invoice.filter(
@@ -91,3 +139,4 @@ async def _allocate(account: Account, payment: Payment, chosen: Sequence[int]) -
         PaymentAllocation(payment_id=payment.id, invoice_id=a.invoice_id, amount=a.amount)
         for a in allocations
     )
+    return [Paid(a.invoice_id, by_id[a.invoice_id].number, a.amount) for a in allocations]

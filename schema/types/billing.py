@@ -200,6 +200,11 @@ class Payment(relay.Node):
     created_at: datetime
     booked_on: date | None
     reference: str
+    from_bank_statement: bool = strawberry.field(
+        default=False,
+        description="a credit read from an imported bank statement: STAFF may give a wrong "
+        "assignment of it back to the queue (reverseCreditAssignment)",
+    )
 
     @classmethod
     def from_row(cls, row: PaymentRow) -> Payment:
@@ -211,6 +216,8 @@ class Payment(relay.Node):
             created_at=row.created_at,
             booked_on=row.booked_on,
             reference=row.reference,
+            from_bank_statement=row.statement_id is not None
+            and row.method == PaymentMethod.BANK_TRANSFER,
         )
 
     @strawberry.field

@@ -101,6 +101,12 @@ PAGE_VARIABLES: dict[str, dict[str, Any]] = {
         }
     },
     "StaffAuditLog": {"first": 50, "after": None, "action": None, "actor": None},
+    # The queue of unmatched bank credits (web/pages/credit_queue.py, web/pages/access.py).
+    "StaffCreditQueue": {"first": 20, "after": "b2Zmc2V0OjE5"},
+    "AssignCreditPage": {"input": {"paymentId": "UGF5bWVudDox", "accountNumber": "100001"}},
+    "ReverseCreditAssignmentPage": {
+        "input": {"paymentId": "UGF5bWVudDox", "reason": "x", "accountNumber": "100001"}
+    },
     # The credential pages (web/pages/credentials.py).
     "CredentialsMe": {},
     "TwoStepPage": {},

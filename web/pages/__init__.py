@@ -13,6 +13,7 @@ def routes() -> list[BaseRoute]:
         billing_admin,
         billing_cycle,
         credentials,
+        credit_queue,
         dashboard,
         data_changes,
         forecast,
@@ -50,5 +51,6 @@ def routes() -> list[BaseRoute]:
         *preferences.routes,
         *public.routes,
         *access.routes,
+        *credit_queue.routes,
         *credentials.routes,
     ]

@@ -110,6 +110,7 @@ QUEUE_PAGES = {
     "DATA_CHANGE_REQUESTS": ("Wnioski o zmianę danych", "/obsluga/wnioski#dane"),
     "READINGS_BLOCKED": ("Konta z wstrzymanym podawaniem odczytów", "/obsluga/odczyty"),
     "UNUSUAL_READINGS": ("Nietypowo wysokie odczyty", "/obsluga/odczyty#nietypowe"),
+    "UNMATCHED_CREDITS": ("Wpływy z wyciągów do przypisania", "/obsluga/wyciagi/do-przypisania"),
 }
 
 
@@ -189,10 +190,18 @@ RECORD_SOURCES = (
 RECORD_FIELDS = ("meterId", "value", "readOn", "source")
 
 
+PAYMENT_METHODS = {
+    "BANK_TRANSFER": "przelew",
+    "ONLINE": "płatność online",
+    "CASH": "gotówka",
+}
+
+
 async def _staff_account_page(
     request: Request,
     values: dict[str, str] | None = None,
     errors: FormErrors | None = None,
+    reverse_values: dict[str, str] | None = None,
 ) -> Response:
     number = str(request.path_params["number"])[:16]
     data = await run_operation(request, "StaffAccount", {"number": number})
@@ -213,6 +222,10 @@ async def _staff_account_page(
         },
         "recorded": request.query_params.get("zapisano", "")[:32],
         "today": request.app.state.clock.today(),
+        "payment_methods": PAYMENT_METHODS,
+        "reversed": request.query_params.get("cofnieto") == "1",
+        "reverse_values": reverse_values or {},
+        "reverse_failed_id": (reverse_values or {}).get("paymentId"),
     }
     return form_response(request, "staff/account.html", context, errors)
 
@@ -276,6 +289,34 @@ async def staff_record_reading(request: Request) -> Response:
 
 
 @staff_page
+async def staff_reverse_credit(request: Request) -> Response:
+    """A bank credit booked to this account by mistake goes back to the queue; the reason
+    is required (the API says so beside the field). A credit of another account is 404."""
+    form = request.state.form
+    number = str(request.path_params["number"])[:16]
+    values = {
+        "paymentId": _text(form, "paymentId", 64),
+        "reason": str(form.get("reason") or "").strip()[:2000],
+    }
+    variables = {"input": {**values, "accountNumber": number}}
+    data = await run_operation(request, "ReverseCreditAssignmentPage", variables)
+    payload = data["reverseCreditAssignment"]
+    if payload["errors"]:
+        if any(e["code"] == "NOT_FOUND" for e in payload["errors"]):
+            raise HTTPException(404, "To konto nie ma takiej wpłaty.")
+        refused = errors_from_user_errors(payload["errors"])
+        # The reason's refusal goes beside it; anything about the credit itself (given
+        # back meanwhile, not a bank credit) is about the whole form.
+        shown = FormErrors(
+            ("reason" if field == "reason" else None, message) for field, message in refused.items()
+        )
+        return await _staff_account_page(request, errors=shown, reverse_values=values)
+    return RedirectResponse(
+        url_with(f"/obsluga/konto/{number}", cofnieto=1) + "#wplaty", status_code=303
+    )
+
+
+@staff_page
 async def staff_audit_log(request: Request) -> Response:
     action = request.query_params.get("akcja", "").strip()[:64]
     actor = request.query_params.get("kto", "").strip()[:64]
@@ -321,6 +362,12 @@ routes: list[BaseRoute] = [
         staff_record_reading,
         methods=["POST"],
         name="staff_record_reading",
+    ),
+    Route(
+        "/obsluga/konto/{number}/cofnij-przypisanie",
+        staff_reverse_credit,
+        methods=["POST"],
+        name="staff_reverse_credit",
     ),
     Route("/obsluga/dziennik", staff_audit_log, methods=["GET"], name="staff_audit_log"),
 ]
