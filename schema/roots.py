@@ -15,6 +15,7 @@ from schema.billing_admin import BillingAdminMutation, TariffQuery
 from schema.billing_cycle import BillingCycleMutation, BillingCycleQuery
 from schema.credentials import CredentialMutation
 from schema.mutation import TokenMutation
+from schema.payments import PaymentMutation
 from schema.query import ReadQuery
 from schema.reading_mutation import ReadingMutation
 from schema.staff_readings import StaffReadingMutation, StaffReadingQuery
@@ -34,6 +35,7 @@ MUTATIONS: tuple[type, ...] = (
     StaffReadingMutation,
     BillingCycleMutation,
     BillingAdminMutation,
+    PaymentMutation,
 )
 
 Query = merge_types("Query", QUERIES)

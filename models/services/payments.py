@@ -59,11 +59,17 @@ async def book_payment(receipt: Receipt) -> Payment:
                 id__in=list(receipt.chosen_invoice_ids), account_id=account.id
             )
             await payment.chosen_invoices.add(*chosen)
-        await _allocate(account, payment, receipt.chosen_invoice_ids)
-        account.balance = account.balance - receipt.amount
-        account.version = account.version + 1
-        await account.save(update_fields=["balance", "version"])
+        await settle(account, payment, receipt.chosen_invoice_ids)
     return payment
+
+
+async def settle(account: Account, payment: Payment, chosen: Sequence[int]) -> None:
+    """What a completed payment changes, inside the caller's transaction with the account
+    locked: its allocations, the invoices' figures and the account's balance."""
+    await _allocate(account, payment, chosen)
+    account.balance = account.balance - payment.amount
+    account.version = account.version + 1
+    await account.save(update_fields=["balance", "version"])
 
 
 async def _allocate(account: Account, payment: Payment, chosen: Sequence[int]) -> None:

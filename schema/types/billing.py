@@ -200,10 +200,12 @@ class Payment(relay.Node):
     created_at: datetime
     booked_on: date | None
     reference: str
+    account_id: strawberry.Private[int | None] = None
 
     @classmethod
     def from_row(cls, row: PaymentRow) -> Payment:
         return cls(
+            account_id=row.account_id,
             id=row.id,
             amount=Money.of(row.amount),
             method=row.method,
@@ -212,6 +214,20 @@ class Payment(relay.Node):
             booked_on=row.booked_on,
             reference=row.reference,
         )
+
+    @strawberry.field(
+        description="the account the payment was made to (null while an unmatched bank "
+        "credit waits for staff)"
+    )
+    async def account(
+        self, info: strawberry.Info[Context]
+    ) -> Annotated[Account, strawberry.lazy(ACCOUNTS)] | None:
+        from schema.types.accounts import Account
+
+        if self.account_id is None:
+            return None
+        row = await info.context.loaders.accounts_by_id.load(self.account_id)
+        return Account.from_row(row) if row is not None else None
 
     @strawberry.field
     async def allocations(self, info: strawberry.Info[Context]) -> list[PaymentAllocation]:

@@ -22,6 +22,7 @@ def routes() -> list[BaseRoute]:
         payments,
         public,
         readings,
+        sandbox_payment,
         signin,
         staff_readings,
     )
@@ -40,6 +41,7 @@ def routes() -> list[BaseRoute]:
         *billing_cycle.routes,
         *billing_admin.routes,
         *payments.routes,
+        *sandbox_payment.routes,
         *ledger.routes,
         *preferences.routes,
         *public.routes,
