@@ -125,7 +125,10 @@ async def pay(request: Request) -> Response:
 
 
 def _payment_id(request: Request) -> str:
-    return to_base64("Payment", request.path_params["id"])
+    pk = request.path_params["id"]
+    if not 1 <= pk < 2**63:  # no order has such a number
+        raise HTTPException(404)
+    return to_base64("Payment", pk)
 
 
 @customer_page

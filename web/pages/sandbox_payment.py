@@ -37,7 +37,7 @@ async def _order(request: Request) -> online_payments.SandboxOrder:
 
 @customer_page
 async def sandbox_page(request: Request) -> Response:
-    return render(request, TEMPLATE, {"order": await _order(request)})
+    return render(request, TEMPLATE, {"order": await _order(request), "failed": False})
 
 
 async def _notify(request: Request, order: online_payments.SandboxOrder) -> bool:
