@@ -734,3 +734,27 @@ class ChosenInvoiceNotPayable(DomainError):
 
     def __init__(self, field: str = "invoiceIds") -> None:
         super().__init__(field)
+
+
+# --- online payment ----------------------------------------------------------------------
+
+
+class InvoiceNotPayable(DomainError):
+    """Paid, someone else's or unknown: the caller is never told which."""
+
+    code = ErrorCode.INVOICE_NOT_PAYABLE
+    polish = (
+        "Tej faktury nie można teraz opłacić online "
+        "(jest już zapłacona albo nie ma jej na Twoim koncie)."
+    )
+    english = "This invoice cannot be paid online now (it is paid, or not on your account)."
+
+
+class ReturnUrlNotAllowed(DomainError):
+    polish = "Adres powrotu musi prowadzić do tego serwisu."
+    english = "The return address must be on this site."
+
+
+class PaymentProviderUnavailable(DomainError):
+    polish = "Operator płatności jest chwilowo niedostępny. Spróbuj za kilka minut."
+    english = "The payment operator is unavailable. Try again in a few minutes."

@@ -47,6 +47,21 @@ class UtilitySettings:
     terms_version: str = "2026-01"
 
 
+PAYMENT_PROVIDERS = ("sandbox", "przelewy24")
+P24_SANDBOX_URL = "https://sandbox.przelewy24.pl"
+
+
+@dataclass(frozen=True)
+class Przelewy24Settings:
+    """A merchant's Przelewy24 account: ids, the REST API key and the CRC (signing) key."""
+
+    merchant_id: int
+    pos_id: int
+    api_key: str = field(repr=False)
+    crc: str = field(repr=False)
+    url: str = P24_SANDBOX_URL
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str = "sqlite://var/ebok.sqlite3"
@@ -65,6 +80,8 @@ class Settings:
     # Where customers reach the site: links in e-mails (password reset, e-mail change)
     # are built on it, never on a request's Host header, which an attacker may choose.
     public_url: str = "http://127.0.0.1:8000"
+    # Przelewy24 (EBOK_P24_*): used when payment_provider is "przelewy24".
+    p24: Przelewy24Settings | None = None
     utility: UtilitySettings = field(default_factory=UtilitySettings)
 
     @property
@@ -89,10 +106,38 @@ def load_settings(
         mail_dir=var_dir / "mail",
         clock=env.get("EBOK_CLOCK") or None,
         env=mode,
-        payment_provider=env.get("EBOK_PAYMENT_PROVIDER", "sandbox"),
+        payment_provider=_payment_provider(env.get("EBOK_PAYMENT_PROVIDER") or "sandbox"),
+        p24=_przelewy24(env),
         trusted_proxies=_address_list(env.get("EBOK_TRUSTED_PROXIES", "")),
         query_allowance=_query_allowance(env.get("EBOK_QUERY_ALLOWANCE")),
         public_url=(env.get("EBOK_PUBLIC_URL") or "http://127.0.0.1:8000").rstrip("/"),
+    )
+
+
+def _payment_provider(name: str) -> str:
+    if name not in PAYMENT_PROVIDERS:
+        raise ConfigurationError(
+            f"EBOK_PAYMENT_PROVIDER must be one of {', '.join(PAYMENT_PROVIDERS)}, not {name!r}"
+        )
+    return name
+
+
+def _przelewy24(env: Mapping[str, str]) -> Przelewy24Settings | None:
+    """EBOK_P24_*; required (all four keys) when EBOK_PAYMENT_PROVIDER is przelewy24."""
+    names = ("EBOK_P24_MERCHANT_ID", "EBOK_P24_POS_ID", "EBOK_P24_API_KEY", "EBOK_P24_CRC")
+    values = {name: (env.get(name) or "").strip() for name in names}
+    wanted = env.get("EBOK_PAYMENT_PROVIDER") == "przelewy24"
+    if not any(values.values()) and not wanted:
+        return None
+    missing = [name for name, value in values.items() if not value]
+    if missing:
+        raise ConfigurationError(f"Przelewy24 needs {', '.join(missing)}")
+    merchant, pos = values["EBOK_P24_MERCHANT_ID"], values["EBOK_P24_POS_ID"]
+    if not (merchant.isdigit() and pos.isdigit()):
+        raise ConfigurationError("EBOK_P24_MERCHANT_ID and EBOK_P24_POS_ID are numbers")
+    url = (env.get("EBOK_P24_URL") or P24_SANDBOX_URL).rstrip("/")
+    return Przelewy24Settings(
+        int(merchant), int(pos), values["EBOK_P24_API_KEY"], values["EBOK_P24_CRC"], url
     )
 
 

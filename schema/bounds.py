@@ -62,6 +62,7 @@ MAX_LENGTHS: dict[str, int] = {
     "ReportFailureInput.description": 5_000,
     "PublishAnnouncementInput.body": 20_000,
     "DecideInput.note": 2_000,
+    "StartPaymentInput.returnUrl": 500,  # models/rules/return_url.py keeps at most that
     "LiftReadingBlockInput.note": 2_000,
     "AssignCreditInput.accountNumber": 16,
     "ReverseCreditAssignmentInput.reason": 2_000,

@@ -38,6 +38,8 @@ FIELD_COSTS: dict[str, int] = {
     "Mutation.requestBillingCycleChange": 3,
     "Mutation.decideBillingCycleChange": 3,
     "Mutation.recordReading": 5,
+    # Registers the order with the payment operator (an HTTP call for Przelewy24).
+    "Mutation.startPayment": 10,
     "Mutation.liftReadingBlock": 3,
     "Mutation.markReadingReviewed": 3,
     # Lock an account and its open invoices, allocate or withdraw, audit.

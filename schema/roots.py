@@ -18,6 +18,7 @@ from schema.credentials import CredentialMutation
 from schema.credit_queue import CreditQueueMutation, CreditQueueQuery
 from schema.data_changes import DataChangeMutation, DataChangeQuery
 from schema.mutation import TokenMutation
+from schema.payments import PaymentMutation
 from schema.query import ReadQuery
 from schema.reading_mutation import ReadingMutation
 from schema.staff_readings import StaffReadingMutation, StaffReadingQuery
@@ -43,6 +44,7 @@ MUTATIONS: tuple[type, ...] = (
     DataChangeMutation,
     BankStatementMutation,
     CreditQueueMutation,
+    PaymentMutation,
 )
 
 Query = merge_types("Query", QUERIES)

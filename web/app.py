@@ -20,10 +20,12 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from models.clock import Clock, clock_from_settings
 from models.services.allowances import Allowances
 from models.services.database import close_database, database_reachable, open_database
+from models.services.online_payments import NOTIFICATION_PATH
 from models.services.worker import Worker
 from models.settings import Settings, load_settings
 from schema import schema
 from web.graphql_app import GraphQLEndpoint
+from web.payment_notification import payment_notification
 
 log = logging.getLogger("ebok.web")
 STATIC_DIR = Path(__file__).parent / "static"
@@ -116,6 +118,8 @@ def create_app(
     routes: list[BaseRoute] = [
         Route("/healthz", healthz),
         Route("/graphql", graphql, methods=["GET", "POST"]),
+        # The payment operator's server posts here (signed, no session or CSRF token).
+        Route(NOTIFICATION_PATH, payment_notification, methods=["POST"]),
         Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
         *_page_routes(),
     ]

@@ -164,6 +164,12 @@ class Payment(Model):
     statement: fields.ForeignKeyNullableRelation[BankStatement] = fields.ForeignKeyField(
         "ebok.BankStatement", related_name="payments", null=True, on_delete=fields.RESTRICT
     )
+    # An online payment's order: the provider that takes it ("sandbox", "przelewy24"),
+    # the provider's own order id once it reports one, and the page on this site the
+    # customer returns to (a path).
+    provider = fields.CharField(max_length=16, null=True)
+    provider_order_id = fields.BigIntField(null=True)
+    return_url = fields.CharField(max_length=500, null=True)
     chosen_invoices: fields.ManyToManyRelation[Invoice] = fields.ManyToManyField(
         "ebok.Invoice",
         related_name="payment_requests",

@@ -205,10 +205,12 @@ class Payment(relay.Node):
         description="a credit read from an imported bank statement: STAFF may give a wrong "
         "assignment of it back to the queue (reverseCreditAssignment)",
     )
+    account_id: strawberry.Private[int | None] = None
 
     @classmethod
     def from_row(cls, row: PaymentRow) -> Payment:
         return cls(
+            account_id=row.account_id,
             id=row.id,
             amount=Money.of(row.amount),
             method=row.method,
@@ -219,6 +221,20 @@ class Payment(relay.Node):
             from_bank_statement=row.statement_id is not None
             and row.method == PaymentMethod.BANK_TRANSFER,
         )
+
+    @strawberry.field(
+        description="the account the payment was made to (null while an unmatched bank "
+        "credit waits for staff)"
+    )
+    async def account(
+        self, info: strawberry.Info[Context]
+    ) -> Annotated[Account, strawberry.lazy(ACCOUNTS)] | None:
+        from schema.types.accounts import Account
+
+        if self.account_id is None:
+            return None
+        row = await info.context.loaders.accounts_by_id.load(self.account_id)
+        return Account.from_row(row) if row is not None else None
 
     @strawberry.field
     async def allocations(self, info: strawberry.Info[Context]) -> list[PaymentAllocation]:
