@@ -32,6 +32,7 @@ PAGE_VARIABLES: dict[str, dict[str, Any]] = {
         "openingDay": "2016-11-20",
     },
     "PaymentsPage": {"konto": "100001", "first": 10, "after": None},
+    "StatementDocument": {"konto": "100001", "from": "2016-11-21", "to": "2026-11-21"},
     "ReadingsPage": {"number": "100001", "first": 12},
     "MeterReadingsPage": {"meter": "TWV0ZXI6MQ==", "first": 12, "after": "b2Zmc2V0OjEx"},
     "SubmitReading": {"input": {"meterId": "TWV0ZXI6MQ==", "value": "785.5"}},

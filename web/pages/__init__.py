@@ -24,6 +24,7 @@ def routes() -> list[BaseRoute]:
         readings,
         signin,
         staff_readings,
+        statement,
     )
 
     return [
@@ -40,6 +41,8 @@ def routes() -> list[BaseRoute]:
         *billing_cycle.routes,
         *billing_admin.routes,
         *payments.routes,
+        # The statement's documents beside /saldo, the page they are downloaded from.
+        *statement.routes,
         *ledger.routes,
         *preferences.routes,
         *public.routes,
