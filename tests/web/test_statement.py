@@ -376,8 +376,8 @@ async def test_a_token_that_may_not_read_gets_404(
 ) -> None:
     if token == "write-only":
         token = await _token(api, ["WRITE"])
-    for kind in ("csv", "pdf"):
-        response = await http.get(f"/saldo.{kind}", headers={"authorization": f"Bearer {token}"})
+    for path in ("/saldo.csv", "/saldo.pdf", "/saldo.csv?from=2026-06-01&to=2026-01-01"):
+        response = await http.get(path, headers={"authorization": f"Bearer {token}"})
         assert response.status_code == 404
 
 

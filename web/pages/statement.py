@@ -34,7 +34,7 @@ from web.rendering import utility_settings
 PDF_TEMPLATE = "documents/statement.html"
 # The query's names, as SURFACE.md gives them, and the labels of /saldo's form.
 FROM, TO = "from", "to"
-LABELS = {FROM: "Od dnia", TO: "Do dnia"}
+LABELS = {FROM: "Początek okresu", TO: "Koniec okresu"}
 MAX_NUMBER_LENGTH = 16
 WIDTH_MESSAGE = "Zestawienie może obejmować najwyżej 10 lat."
 
@@ -103,7 +103,13 @@ async def _account_number(request: Request) -> str:
 async def statement_data(request: Request) -> dict[str, Any]:
     """The account (with its `statement`) through the StatementDocument operation, or
     a 404 (not the viewer's, no READ scope) or a 400 (a range the API refuses)."""
-    chosen = requested_range(request)
+    try:
+        chosen = requested_range(request)
+    except HTTPException:
+        # Only someone who may read accounts learns what is wrong with the link: a
+        # token without READ, or a bad one, fails here and gets the 404.
+        await run_operation(request, "AccountChoice")
+        raise
     number = await _account_number(request)
     variables = {"konto": number, "from": chosen.start.isoformat(), "to": chosen.end.isoformat()}
     try:
