@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from models.enums import InvoiceKind, InvoiceStatus, LedgerEntryKind, PaymentStatus, ReadingSource
 from models.errors import BadRequest
-from models.reads import billing, readings
+from models.reads import billing, readings, statements
 from models.rows import AccountRow, InvoiceRow, MeterRow, PaymentRow, ReadingRow
 from models.rules.consumption import (
     MeterReadingPoint,
@@ -27,10 +27,15 @@ from models.rules.invoice_status import amount_due, status_on
 from models.rules.ledger import (
     LedgerItem,
     LedgerLine,
+    Statement,
     balance_at_start_of,
+    default_statement_range,
+    document_description,
     item_for_document,
     ledger_between,
+    payment_description,
 )
+from models.rules.ledger import statement as statement_of
 from models.rules.money import ZERO
 from resolvers.context import Context
 from resolvers.loaders import recent_since
@@ -185,14 +190,25 @@ def _payment_day(payment: PaymentRow) -> date:
     return payment.booked_on or payment.created_at.date()
 
 
-async def _ledger_items_since(account_id: int, since: date) -> list[LedgerItem]:
-    """Every document issued and every completed payment booked on or after `since`:
-    a debit (or a credit for a negative correction), a credit (or a debit for a
-    refund)."""
-    invoices = await billing.invoices_issued_since(account_id, since)
-    payments = await billing.completed_payments_since(account_id, since)
+def _ledger_items(
+    invoices: list[InvoiceRow],
+    payments: list[PaymentRow],
+    since: date,
+    titles: dict[int, str] | None = None,
+) -> list[LedgerItem]:
+    """Documents as debits (a negative correction as a credit), completed payments
+    booked on or after `since` as credits (a refund as a debit); `titles` are the
+    payments' transfer titles by id, when read."""
+    titles = titles or {}
     items = [
-        item_for_document(i.issued_on, _KIND_OF_INVOICE[i.kind].value, i.number, i.gross, (0, i.id))
+        item_for_document(
+            i.issued_on,
+            _KIND_OF_INVOICE[i.kind].value,
+            i.number,
+            i.gross,
+            (0, i.id),
+            document_description(i.period_from, i.period_to),
+        )
         for i in invoices
     ]
     for p in payments:
@@ -201,9 +217,23 @@ async def _ledger_items_since(account_id: int, since: date) -> list[LedgerItem]:
         # A negative payment is money sent back to the customer.
         kind = LedgerEntryKind.PAYMENT if p.amount >= 0 else LedgerEntryKind.REFUND
         items.append(
-            item_for_document(_payment_day(p), kind.value, p.reference, abs(p.amount), (1, p.id))
+            item_for_document(
+                _payment_day(p),
+                kind.value,
+                p.reference,
+                abs(p.amount),
+                (1, p.id),
+                payment_description(p.method.value, p.amount, titles.get(p.id, "")),
+            )
         )
     return items
+
+
+async def _ledger_items_since(account_id: int, since: date) -> list[LedgerItem]:
+    """Every document issued and every completed payment booked on or after `since`."""
+    invoices = await billing.invoices_issued_since(account_id, since)
+    payments = await billing.completed_payments_since(account_id, since)
+    return _ledger_items(invoices, payments, since)
 
 
 async def ledger(
@@ -226,6 +256,24 @@ async def balance_on(ctx: Context, account: AccountRow, day: date) -> Decimal:
     """The balance at the end of `day`: what was issued and booked up to and including it."""
     after = day + timedelta(days=1)
     return balance_at_start_of(account.balance, await _ledger_items_since(account.id, after), after)
+
+
+async def statement(
+    ctx: Context, account: AccountRow, start: date | None, end: date | None
+) -> Statement:
+    """The statement of [start, end] (this year so far by default, either end alone
+    too): the opening balance by one aggregate query over everything before `start`,
+    then the range's own documents and payments, so its cost follows the range, not
+    the account's history."""
+    default_start, default_end = default_statement_range(ctx.clock.today())
+    start, end = start or default_start, end or default_end
+    _check_range(start, end)
+    opening = await statements.balance_before(account.id, start)
+    invoices = await statements.invoices_issued_between(account.id, start, end)
+    payments = await statements.completed_payments_between(account.id, start, end)
+    titles = {payment.id: title for payment, title in payments}
+    items = _ledger_items(invoices, [payment for payment, _ in payments], start, titles)
+    return statement_of(items, start, end, opening)
 
 
 def _points(rows: list[ReadingRow]) -> list[MeterReadingPoint]:

@@ -57,6 +57,8 @@ FIELD_COSTS: dict[str, int] = {
     # Read every invoice and payment of the account since the day asked about.
     "Account.balanceOn": 2,
     "Account.ledger": 3,
+    # One aggregate for the opening balance, then the range's documents and payments.
+    "Account.statement": 3,
     # Spreads the readings of every meter over the months, one by one.
     "Account.consumption": 3,
     # Spread every meter's recent readings over the months and price the period.
@@ -82,6 +84,7 @@ LIST_SIZES: dict[str, int] = {
     "Account.contracts": 3,
     "Account.meters": 5,
     "Account.ledger": 60,  # five years of bimonthly invoices and their payments
+    "Statement.entries": 60,
     "Account.consumption": 24,  # the dashboard's two years of months
     "Account.billingCycleChangeRequests": 5,
     "Query.pendingBillingCycleChanges": 20,  # a day's requests across the utility

@@ -24,11 +24,16 @@ __all__ = [
     "LEDGER_KINDS",
     "LedgerItem",
     "LedgerLine",
+    "Statement",
     "balance_at_start_of",
     "build_ledger",
+    "default_statement_range",
+    "document_description",
     "item_for_document",
     "ledger_between",
     "opening_balance_before",
+    "payment_description",
+    "statement",
 ]
 
 LEDGER_KINDS = frozenset({"INVOICE", "CORRECTION", "INTEREST_NOTE", "PAYMENT", "REFUND"})
@@ -41,7 +46,9 @@ class LedgerItem:
 
     A negative debit is stored as the equal credit and vice versa (a correction that
     lowers an invoice is a credit note), so amounts shown are never negative.
-    `order_key` orders items of the same date and side (e.g. (document id,)).
+    `order_key` orders items of the same date and side (e.g. (document id,));
+    `description` says in a few words what the item is (a billing period, how a
+    payment came), for statements.
     """
 
     date: dt.date
@@ -50,6 +57,7 @@ class LedgerItem:
     debit: Decimal | None
     credit: Decimal | None
     order_key: tuple[Any, ...] = ()
+    description: str = ""
 
     def __post_init__(self) -> None:
         """Validate the kind and one-sidedness, and flip negative amounts to the other side."""
@@ -86,12 +94,18 @@ class LedgerLine(LedgerItem):
             debit=item.debit,
             credit=item.credit,
             order_key=item.order_key,
+            description=item.description,
             balance_after=balance_after,
         )
 
 
 def item_for_document(
-    date: dt.date, kind: str, reference: str, amount: Decimal, order_key: tuple[Any, ...] = ()
+    date: dt.date,
+    kind: str,
+    reference: str,
+    amount: Decimal,
+    order_key: tuple[Any, ...] = (),
+    description: str = "",
 ) -> LedgerItem:
     """Build an item from a signed document amount, putting it on the right side.
 
@@ -99,8 +113,8 @@ def item_for_document(
     correction becomes a credit); a payment of `amount` is a credit.
     """
     if kind in _CREDIT_KINDS:
-        return LedgerItem(date, kind, reference, None, amount, order_key)
-    return LedgerItem(date, kind, reference, amount, None, order_key)
+        return LedgerItem(date, kind, reference, None, amount, order_key, description)
+    return LedgerItem(date, kind, reference, amount, None, order_key, description)
 
 
 def _sort_key(item: LedgerItem) -> tuple[Any, ...]:
@@ -156,3 +170,58 @@ def ledger_between(
         if (date_from is None or i.date >= date_from) and (date_to is None or i.date <= date_to)
     ]
     return build_ledger(in_range, start)
+
+
+@dataclass(frozen=True)
+class Statement:
+    """The ledger of [start, end] between the balance carried over from before `start`
+    and the balance at the end of `end`."""
+
+    start: dt.date
+    end: dt.date
+    opening: Decimal
+    lines: list[LedgerLine]
+
+    @property
+    def closing(self) -> Decimal:
+        return self.lines[-1].balance_after if self.lines else self.opening
+
+    @property
+    def debits(self) -> Decimal:
+        return sum((line.debit for line in self.lines if line.debit is not None), ZERO)
+
+    @property
+    def credits(self) -> Decimal:
+        return sum((line.credit for line in self.lines if line.credit is not None), ZERO)
+
+
+def default_statement_range(today: dt.date) -> tuple[dt.date, dt.date]:
+    """This year so far: from 1 January to today."""
+    return today.replace(month=1, day=1), today
+
+
+def statement(
+    items: Iterable[LedgerItem], start: dt.date, end: dt.date, opening: Decimal
+) -> Statement:
+    """The statement of [start, end] from the balance at the start of `start` (worked out
+    by the caller, e.g. with one aggregate query) and the items of the range; items
+    outside it are left out."""
+    in_range = [i for i in items if start <= i.date <= end]
+    return Statement(start, end, opening, build_ledger(in_range, opening))
+
+
+_PAYMENT_METHODS = {"BANK_TRANSFER": "Przelew", "ONLINE": "Płatność online", "CASH": "Gotówka"}
+
+
+def document_description(period_from: dt.date, period_to: dt.date) -> str:
+    """What a statement says of an invoice, a correction or an interest note: its period."""
+    return f"Okres {period_from:%d.%m.%Y}–{period_to:%d.%m.%Y}"
+
+
+def payment_description(method: str, amount: Decimal, title: str = "") -> str:
+    """What a statement says of a payment (how it came, and the payer's transfer
+    title) or of money sent back."""
+    if amount < 0:
+        return f"Zwrot nadpłaty: {title}" if title else "Zwrot nadpłaty"
+    how = _PAYMENT_METHODS.get(method, method)
+    return f"{how}: {title}" if title else how

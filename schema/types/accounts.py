@@ -5,12 +5,15 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated
+from urllib.parse import urlencode
 
 import strawberry
 from strawberry import relay
 
 from models.errors import DomainError
 from models.rows import AccountRow, AddressRow, ContractRow, MeterRow, ReadingRow
+from models.rules.ledger import LedgerLine
+from models.rules.ledger import Statement as StatementOf
 from resolvers import accounts as account_resolvers
 from resolvers import forecasts as forecast_resolvers
 from resolvers.context import Context
@@ -82,6 +85,57 @@ class LedgerEntry:
     debit: Money | None
     credit: Money | None
     balance_after: Money
+    description: str = strawberry.field(
+        description="what the entry is, in a few words: a document's billing period, "
+        "how a payment came"
+    )
+
+    @classmethod
+    def of(cls, line: LedgerLine) -> LedgerEntry:
+        return cls(
+            date=line.date,
+            kind=LedgerEntryKind(line.kind),
+            reference=line.reference,
+            debit=money_or_none(line.debit),
+            credit=money_or_none(line.credit),
+            balance_after=Money.of(line.balance_after),
+            description=line.description,
+        )
+
+
+@strawberry.type(
+    description="the ledger of a date range between the balance carried over into it "
+    "and the balance at its end"
+)
+class Statement:
+    from_: date = strawberry.field(name="from")
+    to: date
+    opening: Money = strawberry.field(
+        description="the balance at the start of `from`: everything before it"
+    )
+    closing: Money = strawberry.field(
+        description="the balance at the end of `to`: opening plus every entry"
+    )
+    total_debit: Money
+    total_credit: Money
+    entries: list[LedgerEntry]
+    csv_url: str = strawberry.field(description="relative URL of the statement as CSV")
+    pdf_url: str = strawberry.field(description="relative URL of the statement as PDF")
+
+    @classmethod
+    def of(cls, number: str, found: StatementOf) -> Statement:
+        query = urlencode({"konto": number, "from": found.start, "to": found.end})
+        return cls(
+            from_=found.start,
+            to=found.end,
+            opening=Money.of(found.opening),
+            closing=Money.of(found.closing),
+            total_debit=Money.of(found.debits),
+            total_credit=Money.of(found.credits),
+            entries=[LedgerEntry.of(line) for line in found.lines],
+            csv_url=f"/saldo.csv?{query}",
+            pdf_url=f"/saldo.pdf?{query}",
+        )
 
 
 @strawberry.type
@@ -327,17 +381,21 @@ class Account(relay.Node):
         to: date | None = None,
     ) -> list[LedgerEntry]:
         lines = await account_resolvers.ledger(info.context, self.row, from_, to)
-        return [
-            LedgerEntry(
-                date=line.date,
-                kind=LedgerEntryKind(line.kind),
-                reference=line.reference,
-                debit=money_or_none(line.debit),
-                credit=money_or_none(line.credit),
-                balance_after=Money.of(line.balance_after),
-            )
-            for line in lines
-        ]
+        return [LedgerEntry.of(line) for line in lines]
+
+    @strawberry.field(
+        description="the statement of a date range (this year so far by default): "
+        "opening balance, every charge and payment with the running balance, closing "
+        "balance; a range may span at most ten years"
+    )
+    async def statement(
+        self,
+        info: strawberry.Info[Context],
+        from_: Annotated[date | None, strawberry.argument(name="from")] = None,
+        to: date | None = None,
+    ) -> Statement:
+        found = await account_resolvers.statement(info.context, self.row, from_, to)
+        return Statement.of(self.number, found)
 
     @strawberry.field(
         description="metered consumption per calendar month, from readings "

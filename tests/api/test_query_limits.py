@@ -34,6 +34,7 @@ PAGE_VARIABLES: dict[str, dict[str, Any]] = {
     "PaymentsPage": {"konto": "100001", "first": 10, "after": None},
     "StartPayment": {"input": {"invoiceIds": ["SW52b2ljZToxMg=="], "returnUrl": None}},
     "PaymentConfirmation": {"id": "UGF5bWVudDox"},
+    "StatementDocument": {"konto": "100001", "from": "2016-11-21", "to": "2026-11-21"},
     "ReadingsPage": {"number": "100001", "first": 12},
     "MeterReadingsPage": {"meter": "TWV0ZXI6MQ==", "first": 12, "after": "b2Zmc2V0OjEx"},
     "SubmitReading": {"input": {"meterId": "TWV0ZXI6MQ==", "value": "785.5"}},

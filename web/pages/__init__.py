@@ -29,6 +29,7 @@ def routes() -> list[BaseRoute]:
         signin,
         staff_readings,
         staff_requests,
+        statement,
     )
 
     return [
@@ -49,6 +50,8 @@ def routes() -> list[BaseRoute]:
         *bank_statements.routes,
         *payments.routes,
         *sandbox_payment.routes,
+        # The statement's documents beside /saldo, the page they are downloaded from.
+        *statement.routes,
         *ledger.routes,
         *preferences.routes,
         *public.routes,
