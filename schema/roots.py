@@ -18,6 +18,7 @@ from schema.mutation import TokenMutation
 from schema.query import ReadQuery
 from schema.reading_mutation import ReadingMutation
 from schema.staff_readings import StaffReadingMutation, StaffReadingQuery
+from schema.talk import TalkMutation, TalkQuery
 
 QUERIES: tuple[type, ...] = (
     ReadQuery,
@@ -25,6 +26,7 @@ QUERIES: tuple[type, ...] = (
     StaffReadingQuery,
     BillingCycleQuery,
     TariffQuery,
+    TalkQuery,
 )
 MUTATIONS: tuple[type, ...] = (
     TokenMutation,
@@ -34,6 +36,7 @@ MUTATIONS: tuple[type, ...] = (
     StaffReadingMutation,
     BillingCycleMutation,
     BillingAdminMutation,
+    TalkMutation,
 )
 
 Query = merge_types("Query", QUERIES)

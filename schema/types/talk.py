@@ -9,6 +9,7 @@ import strawberry
 from strawberry import relay
 
 from models import rows
+from models.rules.talk import report_number
 from resolvers.context import Context
 from schema.types.enums import (
     AnnouncementKind,
@@ -215,6 +216,15 @@ class FailureReport(relay.Node):
     description: str
     contact_phone: str | None
     contact_email: str | None
+    number: str = strawberry.field(description="what the reporter quotes, e.g. AW/2026/000123")
+    handled_at: datetime | None = strawberry.field(description="when staff marked it handled")
+    photo_key: strawberry.Private[str | None] = None
+
+    @strawberry.field(
+        description="relative URL of the photo, readable by staff only; null without one"
+    )
+    def photo_url(self) -> str | None:
+        return None if self.photo_key is None else f"/obsluga/awarie/{self.id}/zdjecie"
 
     @classmethod
     def from_row(cls, row: rows.FailureReportRow) -> FailureReport:
@@ -225,4 +235,7 @@ class FailureReport(relay.Node):
             description=row.description,
             contact_phone=row.contact_phone,
             contact_email=row.contact_email,
+            number=report_number(row.id, row.created_at),
+            handled_at=row.handled_at,
+            photo_key=row.photo_key,
         )
