@@ -10,6 +10,7 @@ report by e-mail, queued through the outbox in the report's transaction.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import secrets
 from pathlib import Path
@@ -110,7 +111,7 @@ async def report_failure(
     try:
         key = None
         if photo is not None and extension is not None:
-            key, stored = _store_photo(photo, upload_dir, extension)
+            key, stored = await asyncio.to_thread(_store_photo, photo, upload_dir, extension)
         async with in_transaction():
             row = await FailureReport.create(
                 created_at=now,

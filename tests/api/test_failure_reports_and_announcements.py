@@ -40,6 +40,10 @@ GOOD = {
 }
 
 
+def _files(folder: Path) -> list[Path]:
+    return [p for p in folder.rglob("*") if p.is_file()]
+
+
 async def _report_from(
     settings: Settings, clock: Clock, address: str, variables: dict[str, Any]
 ) -> dict[str, Any]:
@@ -124,13 +128,13 @@ async def test_a_photo_is_checked_by_its_content_and_stored_outside_the_web_root
     assert [(e["field"], e["code"]) for e in refused["errors"]] == [
         ("photo", "ATTACHMENT_TYPE_NOT_ALLOWED")
     ]
-    assert list(tmp_path.rglob("*")) == []
+    assert _files(tmp_path) == []
 
     png = io.BytesIO(b"\x89PNG\r\n\x1a\n" + b"\x00" * 2000)
     stored = await _report_from(local, clock, "192.0.2.1", {"input": {**GOOD, "photo": png}})
     assert stored["errors"] == []
     assert stored["report"]["photoUrl"].startswith("/obsluga/awarie/")
-    files = [p for p in tmp_path.rglob("*") if p.is_file()]
+    files = _files(tmp_path)
     assert len(files) == 1 and files[0].suffix == ".png"
     assert files[0].read_bytes() == png.getvalue()
     row = await FailureReport.get()
