@@ -38,6 +38,11 @@ async def failure_reports(ctx: Context, offset: int, size: int) -> tuple[list[Fa
     return await talk.failure_reports_page(offset, size + 1)
 
 
+async def failure_report(ctx: Context, report_id: str) -> FailureReport | None:
+    pk = pk_of(report_id, "FailureReport")
+    return None if pk is None else await FailureReport.get_or_none(id=pk)
+
+
 async def mark_failure_handled(ctx: Context, report_id: str) -> FailureReport:
     pk = pk_of(report_id, "FailureReport")
     if pk is None:

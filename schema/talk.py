@@ -66,6 +66,13 @@ class TalkQuery:
         rows, total = await talk.failure_reports(info.context, start, size)
         return connection([FailureReport.from_row(r) for r in rows], start, size, total)
 
+    @strawberry.field(permission_classes=[IsStaff], description="STAFF: one failure report")
+    async def failure_report(
+        self, info: strawberry.Info[Context], id: strawberry.ID
+    ) -> FailureReport | None:
+        row = await talk.failure_report(info.context, str(id))
+        return None if row is None else FailureReport.from_row(row)
+
     @strawberry.field(
         permission_classes=[IsStaff],
         description="STAFF: every announcement, current, coming and past, newest first",

@@ -24,6 +24,7 @@ def routes() -> list[BaseRoute]:
         readings,
         signin,
         staff_readings,
+        talk,
     )
 
     return [
@@ -45,4 +46,5 @@ def routes() -> list[BaseRoute]:
         *public.routes,
         *access.routes,
         *credentials.routes,
+        *talk.routes,
     ]
