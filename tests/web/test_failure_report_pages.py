@@ -270,3 +270,23 @@ async def test_staff_publish_an_outage_the_public_and_the_street_see(
     assert "Wymiana zasuwy na ulicy Lipowej." in public.text
     home = await web.get("/")
     assert "/awarie-i-wylaczenia" in home.text
+
+
+async def test_an_outage_on_the_customers_street_comes_first_on_the_dashboard(
+    signed_in: httpx.AsyncClient, clock: Clock
+) -> None:
+    now = clock.now()
+    for title in ("Nowe godziny kasy", "Awaria wodociągu na ulicy Słonecznej"):
+        kind = AnnouncementKind.NEWS if "kasy" in title else AnnouncementKind.FAILURE
+        await Announcement.create(
+            kind=kind,
+            title=title,
+            body="Szczegóły w komunikacie.",
+            published_at=now - timedelta(minutes=5 if "kasy" in title else 50),
+            valid_to=now + timedelta(hours=4),
+        )
+    page = (await signed_in.get("/konto")).text
+    section = page[page.index('id="komunikaty"') :]
+    assert section.index("Słonecznej") < section.index("Nowe godziny kasy")
+    assert "news-brief__item--own-street" in section
+    assert section.count("Dotyczy Twojej ulicy") == 1  # the demo's Lipowa outage is not his

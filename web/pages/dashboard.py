@@ -57,7 +57,7 @@ def announcements_for(
         return a["kind"] in DISRUPTIONS and any(names_street(text, s) for s in streets)
 
     first = [{**a, "ownStreet": True} for a in announcements if own(a)]
-    rest = [a for a in announcements if not own(a)]
+    rest = [{**a, "ownStreet": False} for a in announcements if not own(a)]
     return first + rest[: max(0, shown - len(first))]
 
 
