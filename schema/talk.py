@@ -9,6 +9,7 @@ from typing import Any
 import strawberry
 from strawberry.file_uploads import Upload
 
+from models.errors import PhotoTypeNotAllowed
 from models.rules.talk import AnnouncementInput, FailureReportInput
 from resolvers import talk
 from resolvers.context import Context
@@ -98,8 +99,11 @@ class TalkMutation:
             contact_email=input.contact_email,
         )
         photo: Any = input.photo
-        # An uploaded file (Starlette's UploadFile) holds its content in `.file`.
+        # An uploaded file (Starlette's UploadFile) holds its content in `.file`; a
+        # value that is no file at all (a string in JSON) is no photo either.
         stream = getattr(photo, "file", photo)
+        if stream is not None and not (hasattr(stream, "read") and hasattr(stream, "seek")):
+            raise PhotoTypeNotAllowed("photo")
         row = await talk.report_failure(info.context, report, stream)
         return FailureReportPayload(report=FailureReport.from_row(row))
 

@@ -141,6 +141,13 @@ async def test_a_photo_is_checked_by_its_content_and_stored_outside_the_web_root
     assert row.photo_key == files[0].name and row.photo_type == "image/png"
 
 
+async def test_a_photo_that_is_no_file_is_refused(api: Api) -> None:
+    payload = await api.data(REPORT, {"input": {**GOOD, "photo": "data:image/png;base64,AA"}})
+    errors = payload["reportFailure"]["errors"]
+    assert [(e["field"], e["code"]) for e in errors] == [("photo", "ATTACHMENT_TYPE_NOT_ALLOWED")]
+    assert await FailureReport.all().count() == 0
+
+
 async def test_staff_read_reports_newest_first_and_mark_them_handled(api: Api) -> None:
     for place in ("ul. Wodna 1", "ul. Polna 2"):
         await api.data(REPORT, {"input": {**GOOD, "address": place}})
