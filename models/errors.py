@@ -758,3 +758,51 @@ class ReturnUrlNotAllowed(DomainError):
 class PaymentProviderUnavailable(DomainError):
     polish = "Operator płatności jest chwilowo niedostępny. Spróbuj za kilka minut."
     english = "The payment operator is unavailable. Try again in a few minutes."
+
+
+# --- failure reports and announcements ---------------------------------------------------
+
+
+class TextTooLong(DomainError):
+    code = ErrorCode.INVALID
+    polish = "{what} może mieć najwyżej {limit} znaków."
+    english = "{what_en} may have at most {limit} characters."
+
+
+class InvalidPhone(DomainError):
+    code = ErrorCode.INVALID
+    polish = "Podaj numer telefonu, np. 600 100 200 albo +48 600 100 200."
+    english = "Enter a phone number, e.g. 600 100 200 or +48 600 100 200."
+
+
+class FailureReportRateLimited(DomainError):
+    code = ErrorCode.RATE_LIMITED
+    polish = (
+        "Z tego adresu wysłano już wiele zgłoszeń. Spróbuj ponownie po {until} "
+        "albo zadzwoń pod numer alarmowy."
+    )
+    english = (
+        "Too many reports from this address. Try again after {until} or call the emergency number."
+    )
+
+    def __init__(self, until: datetime) -> None:
+        super().__init__(None, until=local_time(until))
+        self.until = until
+
+
+class PhotoTooLarge(DomainError):
+    code = ErrorCode.ATTACHMENT_TOO_LARGE
+    polish = "Zdjęcie może mieć najwyżej {megabytes} MB."
+    english = "The photo may be at most {megabytes} MB."
+
+
+class PhotoTypeNotAllowed(DomainError):
+    code = ErrorCode.ATTACHMENT_TYPE_NOT_ALLOWED
+    polish = "Dołącz zdjęcie w formacie JPEG, PNG albo HEIC."
+    english = "Attach a JPEG, PNG or HEIC photo."
+
+
+class AnnouncementPeriodInvalid(DomainError):
+    code = ErrorCode.INVALID
+    polish = "Koniec ważności nie może być wcześniejszy niż jej początek."
+    english = "The end of validity cannot be before its start."

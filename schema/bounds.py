@@ -59,7 +59,11 @@ MAX_LENGTHS: dict[str, int] = {
     "ResetPasswordInput.newPassword": 256,
     "SendMessageInput.body": 10_000,
     "ReplyInput.body": 10_000,
+    "ReportFailureInput.address": 400,
     "ReportFailureInput.description": 5_000,
+    "ReportFailureInput.contactPhone": 32,
+    "ReportFailureInput.contactEmail": 254,
+    "PublishAnnouncementInput.title": 400,
     "PublishAnnouncementInput.body": 20_000,
     "DecideInput.note": 2_000,
     "StartPaymentInput.returnUrl": 500,  # models/rules/return_url.py keeps at most that

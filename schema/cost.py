@@ -72,6 +72,10 @@ FIELD_COSTS: dict[str, int] = {
     "Mutation.decideRegistration": 20,
     "Query.searchAccounts": 5,
     "Query.auditLog": 2,
+    # Throttled per address, may store a photo, queues an e-mail.
+    "Mutation.reportFailure": 10,
+    "Mutation.publishAnnouncement": 3,
+    "Mutation.markFailureReportHandled": 3,
 }
 
 # How many items a list without `first` typically holds (its selection counts that

@@ -22,6 +22,7 @@ from schema.payments import PaymentMutation
 from schema.query import ReadQuery
 from schema.reading_mutation import ReadingMutation
 from schema.staff_readings import StaffReadingMutation, StaffReadingQuery
+from schema.talk import TalkMutation, TalkQuery
 
 QUERIES: tuple[type, ...] = (
     ReadQuery,
@@ -32,6 +33,7 @@ QUERIES: tuple[type, ...] = (
     DataChangeQuery,
     BankStatementQuery,
     CreditQueueQuery,
+    TalkQuery,
 )
 MUTATIONS: tuple[type, ...] = (
     TokenMutation,
@@ -45,6 +47,7 @@ MUTATIONS: tuple[type, ...] = (
     BankStatementMutation,
     CreditQueueMutation,
     PaymentMutation,
+    TalkMutation,
 )
 
 Query = merge_types("Query", QUERIES)

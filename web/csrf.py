@@ -27,6 +27,7 @@ from web.uploads import BodyTooLarge
 __all__ = [
     "CSRF_FIELD",
     "CSRF_HEADER",
+    "check_form_token",
     "graphql_refusal",
     "read_form",
     "refuse_cross_site_post",
@@ -107,10 +108,15 @@ async def read_form(request: Request) -> FormData:
         raise
     except Exception as exc:  # malformed multipart/urlencoded bodies are the client's fault
         raise HTTPException(status_code=400, detail="Nieprawidłowe dane formularza.") from exc
+    check_form_token(request, form)
+    return form
+
+
+def check_form_token(request: Request, form: FormData) -> None:
+    """403 unless the form carries the request's CSRF token."""
     if not _token_matches(form.get(CSRF_FIELD), request):
         _refused(request, "form_token")
         raise HTTPException(status_code=403, detail=FORM_REFUSED)
-    return form
 
 
 # --- /graphql ------------------------------------------------------------------------

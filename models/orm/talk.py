@@ -146,6 +146,11 @@ class FailureReport(Model):
     description = fields.TextField()
     contact_phone = fields.CharField(max_length=32, null=True)
     contact_email = fields.CharField(max_length=254, null=True)
+    # The photo, stored under EBOK_UPLOAD_DIR by a generated name, and its detected type.
+    photo_key = fields.CharField(max_length=64, null=True)
+    photo_type = fields.CharField(max_length=32, null=True)
+    # When staff marked it handled (who did is in the audit log).
+    handled_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "failure_reports"

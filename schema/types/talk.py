@@ -9,7 +9,9 @@ import strawberry
 from strawberry import relay
 
 from models import rows
+from models.rules.talk import report_number
 from resolvers.context import Context
+from schema.permissions import IsStaff
 from schema.types.enums import (
     AnnouncementKind,
     Author,
@@ -215,6 +217,27 @@ class FailureReport(relay.Node):
     description: str
     contact_phone: str | None
     contact_email: str | None
+    number: str = strawberry.field(description="what the reporter quotes, e.g. AW/2026/000123")
+    handled_at: datetime | None = strawberry.field(description="when staff marked it handled")
+    photo_key: strawberry.Private[str | None] = None
+    photo_type: str | None = strawberry.field(
+        default=None, description="the photo's type, told by its content"
+    )
+
+    @strawberry.field(
+        description="relative URL of the photo, readable by staff only; null without one"
+    )
+    def photo_url(self) -> str | None:
+        if self.photo_key is None:
+            return None
+        return f"/obsluga/awarie/{relay.to_base64('FailureReport', self.id)}/zdjecie"
+
+    @strawberry.field(
+        permission_classes=[IsStaff],
+        description="STAFF: the photo's generated file name in the upload folder",
+    )
+    def photo_name(self) -> str | None:
+        return self.photo_key
 
     @classmethod
     def from_row(cls, row: rows.FailureReportRow) -> FailureReport:
@@ -225,4 +248,8 @@ class FailureReport(relay.Node):
             description=row.description,
             contact_phone=row.contact_phone,
             contact_email=row.contact_email,
+            number=report_number(row.id, row.created_at),
+            handled_at=row.handled_at,
+            photo_key=row.photo_key,
+            photo_type=row.photo_type,
         )

@@ -126,6 +126,14 @@ PAGE_VARIABLES: dict[str, dict[str, Any]] = {
     "DisableTwoStepPage": {"input": {"password": "a", "code": "123456"}},
     "CreateApiTokenPage": {"input": {"name": "a", "scopes": ["READ"], "expiresInDays": 30}},
     "RevokeApiTokenPage": {"id": "QXBpVG9rZW46MQ=="},
+    # Failure reports and announcements (web/pages/talk.py).
+    "ReportFailurePage": {"input": {"address": "ul. Lipowa 1", "description": "Wyciek"}},
+    "OutagesPage": {},
+    "StaffFailureReports": {"first": 20, "after": None},
+    "StaffFailurePhoto": {"id": "RmFpbHVyZVJlcG9ydDox"},
+    "MarkFailureHandledPage": {"id": "RmFpbHVyZVJlcG9ydDox"},
+    "StaffAnnouncements": {"first": 20, "after": None},
+    "PublishAnnouncementPage": {"input": {"kind": "NEWS", "title": "Tytuł", "body": "Treść"}},
 }
 
 # Fifteen aliases of nested connections: 472 bytes, within the depth, alias and token

@@ -30,6 +30,7 @@ def routes() -> list[BaseRoute]:
         staff_readings,
         staff_requests,
         statement,
+        talk,
     )
 
     return [
@@ -58,4 +59,5 @@ def routes() -> list[BaseRoute]:
         *access.routes,
         *credit_queue.routes,
         *credentials.routes,
+        *talk.routes,
     ]

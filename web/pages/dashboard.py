@@ -11,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
+from models.rules.talk import names_street
 from web.charts import month_charts, month_points, months_back, summarise
 from web.conditional import conditional
 from web.gql import run_operation
@@ -20,6 +21,7 @@ from web.pages._account import (
     customer_page,
     no_accounts,
 )
+from web.pages.home import DISRUPTIONS
 from web.pages.readings import reading_form_view
 from web.rendering import render
 
@@ -38,6 +40,25 @@ def due_invoices(account: dict[str, Any]) -> list[dict[str, Any]]:
     connections = ("overdueInvoices", "partlyPaidInvoices", "unpaidInvoices")
     invoices = [edge["node"] for key in connections for edge in account[key]["edges"]]
     return sorted(invoices, key=lambda i: (DUE_ORDER.get(i["status"], 9), i["dueDate"]))
+
+
+def announcements_for(
+    announcements: list[dict[str, Any]], account: dict[str, Any], shown: int = 3
+) -> list[dict[str, Any]]:
+    """What the dashboard lists: failures and outages that name one of the account's
+    streets (its meters' premises) first, marked `ownStreet`, then the rest in the
+    API's order; at most `shown`, but never fewer than the account's own."""
+    streets = {
+        m["premisesAddress"]["street"] for m in account["meters"] if m.get("premisesAddress")
+    }
+
+    def own(a: dict[str, Any]) -> bool:
+        text = f"{a['title']} {a.get('body') or ''}"
+        return a["kind"] in DISRUPTIONS and any(names_street(text, s) for s in streets)
+
+    first = [{**a, "ownStreet": True} for a in announcements if own(a)]
+    rest = [{**a, "ownStreet": False} for a in announcements if not own(a)]
+    return first + rest[: max(0, shown - len(first))]
 
 
 def balance_state(amount: str) -> str:
@@ -77,7 +98,7 @@ async def dashboard(request: Request) -> Response:
         "overdue": Decimal(account["overdue"]["amount"]),
         "due": due_invoices(account),
         "window": data["readingWindow"],
-        "announcements": data["announcements"][:3],
+        "announcements": announcements_for(data["announcements"], account),
         "usage": consumption_context(account, start, end),
         "links": {
             "payments": account_url("/platnosci", choice),
