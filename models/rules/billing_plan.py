@@ -21,6 +21,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import lru_cache
 from itertools import count
 
 from models.rules.billing import (
@@ -186,6 +187,7 @@ def next_period(state: AccountState) -> tuple[date, date] | None:
     return start, period_end(start, state.cycle_months)
 
 
+@lru_cache(maxsize=4096)
 def period_end(start: date, cycle_months: int) -> date:
     """The last day of a period starting `start`: the end of its last month."""
     return month_end(add_months(month_start(start), cycle_months - 1))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 __all__ = [
     "DEFAULT_OPENS_ON_DAY",
@@ -38,11 +39,14 @@ def month_start(d: date) -> date:
     return d.replace(day=1)
 
 
+@lru_cache(maxsize=4096)
 def month_end(d: date) -> date:
-    """Last day of `d`'s month (28-31, leap years included)."""
+    """Last day of `d`'s month (28-31, leap years included). Cached: a billing run
+    asks it for the same few months tens of thousands of times."""
     return d.replace(day=calendar.monthrange(d.year, d.month)[1])
 
 
+@lru_cache(maxsize=4096)
 def add_months(d: date, n: int) -> date:
     """Move `d` by `n` calendar months, clamping the day to the target month's end.
 
