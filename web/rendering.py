@@ -10,12 +10,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import jinja2
 import jinja2_fragments
+from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
@@ -236,6 +238,20 @@ def _summary(errors: Any) -> list[dict[str, str | None]]:
 
 # --- the environment -----------------------------------------------------------------
 
+
+@lru_cache(maxsize=4096)
+def _constant_text(text: str) -> Markup:
+    return Markup(text) % {}
+
+
+def polish_text(text: str, /, **variables: Any) -> Markup:
+    """A template's text in Polish, the source language, as new-style gettext gives it:
+    markup, formatted (`%%` is `%` even with no variables) with escaped variables."""
+    if not variables:
+        return _constant_text(text)
+    return Markup(text) % variables
+
+
 templates = jinja2.Environment(
     loader=jinja2.FileSystemLoader(TEMPLATE_DIR),
     autoescape=jinja2.select_autoescape(enabled_extensions=("html",), default_for_string=True),
@@ -248,6 +264,11 @@ templates = jinja2.Environment(
 # Polish is the source language: untranslated strings are the Polish text itself.
 # New-style gettext escapes and formats (`_("%(n)s faktur", n=3)`) safely.
 templates.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
+# With no catalogue installed, `_` and `gettext` (what `{% trans %}` compiles to) are
+# the text as markup, formatted with its escaped variables: exactly what the null
+# new-style callables return, without their second context call, and remembered for
+# the few hundred constant texts a page asks for again and again.
+templates.globals.update(_=polish_text, gettext=polish_text)
 # `{% trans %}` blocks collapse their whitespace, so catalogue entries are one line each.
 templates.policies["ext.i18n.trimmed"] = True
 templates.filters.update(

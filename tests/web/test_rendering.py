@@ -14,6 +14,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import httpx
+import jinja2
 import pytest
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -509,3 +510,26 @@ def test_parse_date_input(text: str | None, expected: date | None) -> None:
 def test_parse_date_input_refuses_nonsense(text: str) -> None:
     with pytest.raises(ValueError):
         parse_date_input(text)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        '{{ _("Zużycie wody w m³") }}',
+        '{{ _("100%% pewności") }}',
+        '{{ _("%(n)s faktur do zapłaty", n="<b>3</b>") }}',
+        '{{ _("Konto %(number)s", number=number) }} i {{ _("Konto %(number)s", number="1") }}',
+        "{% trans %}Masz   {{ number }}\n  faktur{% endtrans %}",
+        "{% trans count=2 %}{{ count }} faktura{% pluralize %}{{ count }} faktury{% endtrans %}",
+    ],
+)
+def test_page_texts_read_as_the_null_translations_give_them(source: str) -> None:
+    """The pages' own `_` and `gettext` give what Jinja's null new-style gettext gives:
+    the same text, `%%` as `%`, variables escaped."""
+    reference = jinja2.Environment(autoescape=True, extensions=["jinja2.ext.i18n"])
+    reference.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
+    reference.policies["ext.i18n.trimmed"] = True
+    variables = {"number": "<script>1</script>"}
+    expected = reference.from_string(source).render(variables)
+    assert templates.from_string(source).render(variables) == expected
+    assert "<script>" not in expected
