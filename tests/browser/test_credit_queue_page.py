@@ -39,8 +39,9 @@ def _add_unmatched_credits(database: Path) -> None:
             "SELECT created_at, booked_on FROM payments WHERE booked_on IS NOT NULL LIMIT 1"
         ).fetchone()
         db.execute(
-            "INSERT INTO bank_statements (filename, sha256, format, imported_at)"
-            " VALUES ('wyciag-listopad.sta', ?, 'MT940', ?)",
+            "INSERT INTO bank_statements"
+            " (filename, sha256, format, imported_at, transactions, credits)"
+            " VALUES ('wyciag-listopad.sta', ?, 'MT940', ?, 2, 2)",
             ("ab" * 32, created_at),
         )
         statement_id = db.execute("SELECT max(id) FROM bank_statements").fetchone()[0]
