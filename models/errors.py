@@ -653,3 +653,9 @@ class DataChangePending(DomainError):
 
     def __init__(self) -> None:
         super().__init__("changes")
+
+
+class ReminderChoiceRepeated(DomainError):
+    code = ErrorCode.INVALID
+    polish = "Każdy rodzaj przypomnienia można wybrać tylko raz."
+    english = "Each kind of reminder may be chosen only once."
