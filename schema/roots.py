@@ -18,6 +18,7 @@ from schema.data_changes import DataChangeMutation, DataChangeQuery
 from schema.mutation import TokenMutation
 from schema.query import ReadQuery
 from schema.reading_mutation import ReadingMutation
+from schema.reminders import ReminderMutation
 from schema.staff_readings import StaffReadingMutation, StaffReadingQuery
 
 QUERIES: tuple[type, ...] = (
@@ -37,6 +38,7 @@ MUTATIONS: tuple[type, ...] = (
     BillingCycleMutation,
     BillingAdminMutation,
     DataChangeMutation,
+    ReminderMutation,
 )
 
 Query = merge_types("Query", QUERIES)
