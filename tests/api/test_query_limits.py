@@ -115,6 +115,20 @@ PAGE_VARIABLES: dict[str, dict[str, Any]] = {
     "DisableTwoStepPage": {"input": {"password": "a", "code": "123456"}},
     "CreateApiTokenPage": {"input": {"name": "a", "scopes": ["READ"], "expiresInDays": 30}},
     "RevokeApiTokenPage": {"id": "QXBpVG9rZW46MQ=="},
+    "ReminderPreferencesPage": {},
+    "SetReminderPreferencesPage": {
+        "input": {
+            "preferences": [
+                {"kind": kind, "enabled": False}
+                for kind in (
+                    "READING_WINDOW_OPENS",
+                    "READING_WINDOW_CLOSING",
+                    "INVOICE_DUE_SOON",
+                    "INVOICE_OVERDUE",
+                )
+            ]
+        }
+    },
 }
 
 # Fifteen aliases of nested connections: 472 bytes, within the depth, alias and token
