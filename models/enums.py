@@ -127,6 +127,26 @@ class LoginOutcome(StrEnum):
 class ConsentKind(StrEnum):
     TERMS = "TERMS"
     DATA_PROCESSING = "DATA_PROCESSING"
+    # E-mail reminders, one kind each: a row with `granted` false switches one off, and
+    # the newest row of a kind is the user's choice (no row: reminders are on).
+    REMINDER_READING_WINDOW_OPENS = "REMINDER_READING_WINDOW_OPENS"
+    REMINDER_READING_WINDOW_CLOSING = "REMINDER_READING_WINDOW_CLOSING"
+    REMINDER_INVOICE_DUE_SOON = "REMINDER_INVOICE_DUE_SOON"
+    REMINDER_INVOICE_OVERDUE = "REMINDER_INVOICE_OVERDUE"
+
+
+class ReminderKind(StrEnum):
+    """The e-mail reminders eBOK sends, each once per event, each switched off apart."""
+
+    READING_WINDOW_OPENS = "READING_WINDOW_OPENS"
+    READING_WINDOW_CLOSING = "READING_WINDOW_CLOSING"
+    INVOICE_DUE_SOON = "INVOICE_DUE_SOON"
+    INVOICE_OVERDUE = "INVOICE_OVERDUE"
+
+    @property
+    def consent(self) -> ConsentKind:
+        """The consent kind that records the user's choice about this reminder."""
+        return ConsentKind(f"REMINDER_{self.value}")
 
 
 class RegistrationKind(StrEnum):

@@ -806,3 +806,9 @@ class AnnouncementPeriodInvalid(DomainError):
     code = ErrorCode.INVALID
     polish = "Koniec ważności nie może być wcześniejszy niż jej początek."
     english = "The end of validity cannot be before its start."
+
+
+class ReminderChoiceRepeated(DomainError):
+    code = ErrorCode.INVALID
+    polish = "Każdy rodzaj przypomnienia można wybrać tylko raz."
+    english = "Each kind of reminder may be chosen only once."

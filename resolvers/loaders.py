@@ -42,6 +42,7 @@ from models.rows import (
     TariffRow,
 )
 from models.rules.reading_window import add_months, month_start
+from models.services.reminder_preferences import ReminderChoice, choices_of
 from models.services.tokens import live_tokens
 
 K = TypeVar("K", bound=Hashable)
@@ -349,6 +350,14 @@ class Loaders:
         async def load(user_ids: list[int]) -> list[list[ApiToken]]:
             rows = await live_tokens(user_ids, self._clock.now())
             return _many_each(user_ids, rows, lambda t: t.user_id)
+
+        return _loader(load)
+
+    @cached_property
+    def reminder_choices_by_user(self) -> DataLoader[int, list[ReminderChoice]]:
+        async def load(user_ids: list[int]) -> list[list[ReminderChoice]]:
+            found = await choices_of(user_ids)
+            return [found[u] for u in user_ids]
 
         return _loader(load)
 

@@ -54,6 +54,7 @@ FIELD_COSTS: dict[str, int] = {
     "Mutation.disableTwoStep": 20,
     "Mutation.confirmTwoStepSetup": 5,
     "Mutation.createApiToken": 5,
+    "Mutation.setReminderPreferences": 3,
     # Read every invoice and payment of the account since the day asked about.
     "Account.balanceOn": 2,
     "Account.ledger": 3,
@@ -85,6 +86,7 @@ LIST_SIZES: dict[str, int] = {
     "User.accounts": 5,
     "Query.announcements": 10,
     "User.apiTokens": 10,
+    "User.reminderPreferences": 4,  # one per ReminderKind
     "Account.contracts": 3,
     "Account.meters": 5,
     "Account.ledger": 60,  # five years of bimonthly invoices and their payments

@@ -21,6 +21,7 @@ from schema.mutation import TokenMutation
 from schema.payments import PaymentMutation
 from schema.query import ReadQuery
 from schema.reading_mutation import ReadingMutation
+from schema.reminders import ReminderMutation
 from schema.staff_readings import StaffReadingMutation, StaffReadingQuery
 from schema.talk import TalkMutation, TalkQuery
 
@@ -48,6 +49,7 @@ MUTATIONS: tuple[type, ...] = (
     CreditQueueMutation,
     PaymentMutation,
     TalkMutation,
+    ReminderMutation,
 )
 
 Query = merge_types("Query", QUERIES)

@@ -20,7 +20,7 @@ from models.orm.identity import (
     User,
     UserToken,
 )
-from models.orm.operations import AuditEntry, JobState, OutboxEmail, RateAllowance
+from models.orm.operations import AuditEntry, JobState, OutboxEmail, RateAllowance, ReminderSent
 from models.orm.talk import (
     Announcement,
     Attachment,
@@ -59,6 +59,7 @@ __all__ = [
     "Reading",
     "RecoveryCode",
     "Registration",
+    "ReminderSent",
     "Session",
     "Tariff",
     "User",

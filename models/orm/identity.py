@@ -210,6 +210,9 @@ class Consent(Model):
     registration: fields.ForeignKeyNullableRelation[Registration] = fields.ForeignKeyField(
         "ebok.Registration", related_name="consents", null=True, on_delete=fields.CASCADE
     )
+    # False records a consent withdrawn (a reminder switched off). Every change is a new
+    # row, so the history stays; the newest row of a kind is the one in force.
+    granted = fields.BooleanField(default=True, db_default=True)
 
     class Meta:
         table = "consents"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from tortoise import fields
 from tortoise.models import Model
 
-from models.enums import OutboxStatus
+from models.enums import OutboxStatus, ReminderKind
 from models.orm.identity import User
 
 
@@ -80,3 +80,24 @@ class JobState(Model):
 
     class Meta:
         table = "job_states"
+
+
+class ReminderSent(Model):
+    """A reminder sent: one row per event, so it is sent once whatever the worker does.
+
+    `subject_id` is the account (reading-window reminders) or the invoice (payment
+    reminders) and `event` the day the event is about (the window's month, the invoice's
+    due date). The unique triple lets the database refuse a second send, and the
+    reminder's e-mails are queued in the transaction that writes the row.
+    """
+
+    id = fields.IntField(primary_key=True)
+    kind = fields.CharEnumField(ReminderKind, max_length=32)
+    subject_id = fields.IntField()
+    event = fields.DateField()
+    sent_at = fields.DatetimeField()
+    recipients = fields.SmallIntField(default=0)
+
+    class Meta:
+        table = "reminders_sent"
+        unique_together = (("kind", "subject_id", "event"),)

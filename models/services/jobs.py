@@ -43,8 +43,12 @@ class Job:
 def _jobs() -> tuple[Job, ...]:
     # Imported here: a job's module imports JobContext from this one.
     from models.services.reading_window_close import close_reading_windows
+    from models.services.reminders import send_reminders
 
-    return (Job("reading-window-close", every=timedelta(minutes=15), run=close_reading_windows),)
+    return (
+        Job("reading-window-close", every=timedelta(minutes=15), run=close_reading_windows),
+        Job("reminders", every=timedelta(minutes=15), run=send_reminders),
+    )
 
 
 JOBS: tuple[Job, ...] = _jobs()

@@ -24,3 +24,8 @@ Author = strawberry.enum(enums.Author)
 RequestStatus = strawberry.enum(enums.RequestStatus)
 Scope = strawberry.enum(enums.Scope)
 RegistrationKind = strawberry.enum(enums.RegistrationKind)
+ReminderKind = strawberry.enum(
+    enums.ReminderKind,
+    description="an e-mail reminder: the reading window opens, it closes in two days (to who "
+    "has not submitted), an invoice is due in three days, an invoice became overdue",
+)

@@ -13,9 +13,11 @@ from models.enums import TokenKind
 from resolvers import accounts as account_resolvers
 from resolvers import credentials as credential_resolvers
 from resolvers import identity
+from resolvers import reminders as reminder_resolvers
 from resolvers.context import Context
 from schema.permissions import CanRead, IsSignedIn
 from schema.types.enums import Role, Scope
+from schema.types.reminders import ReminderPreference
 
 if TYPE_CHECKING:
     from schema.types.accounts import Account
@@ -106,6 +108,16 @@ class User(relay.Node):
     )
     async def api_tokens(self, info: strawberry.Info[Context]) -> list[ApiToken]:
         return [ApiToken.from_row(r) for r in await identity.api_tokens(info.context, self.id)]
+
+    @strawberry.field(
+        permission_classes=[CanRead],
+        description="the e-mail reminders and whether each is on (setReminderPreferences)",
+    )
+    async def reminder_preferences(
+        self, info: strawberry.Info[Context]
+    ) -> list[ReminderPreference]:
+        choices = await reminder_resolvers.preferences(info.context, self.id)
+        return [ReminderPreference.from_choice(c) for c in choices]
 
     @strawberry.field(
         permission_classes=[IsSignedIn],

@@ -134,6 +134,20 @@ PAGE_VARIABLES: dict[str, dict[str, Any]] = {
     "MarkFailureHandledPage": {"id": "RmFpbHVyZVJlcG9ydDox"},
     "StaffAnnouncements": {"first": 20, "after": None},
     "PublishAnnouncementPage": {"input": {"kind": "NEWS", "title": "Tytuł", "body": "Treść"}},
+    "ReminderPreferencesPage": {},
+    "SetReminderPreferencesPage": {
+        "input": {
+            "preferences": [
+                {"kind": kind, "enabled": False}
+                for kind in (
+                    "READING_WINDOW_OPENS",
+                    "READING_WINDOW_CLOSING",
+                    "INVOICE_DUE_SOON",
+                    "INVOICE_OVERDUE",
+                )
+            ]
+        }
+    },
 }
 
 # Fifteen aliases of nested connections: 472 bytes, within the depth, alias and token

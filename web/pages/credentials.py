@@ -46,7 +46,32 @@ DONE_MESSAGES = {
     "email-potwierdzony": "Adres e-mail został zmieniony.",
     "dwuetapowe-wylaczone": "Logowanie dwuetapowe zostało wyłączone.",
     "regulamin": "Dziękujemy za zaakceptowanie regulaminu.",
+    "przypomnienia": "Zapisaliśmy Twój wybór przypomnień e-mail.",
 }
+# The e-mail reminders, in the order /dane lists them (ReminderKind), with their words.
+REMINDERS = (
+    (
+        "READING_WINDOW_OPENS",
+        "Otwarcie okresu podawania odczytów",
+        "Gdy zaczyna się miesięczny okres podawania odczytów wodomierza.",
+    ),
+    (
+        "READING_WINDOW_CLOSING",
+        "Koniec okresu podawania odczytów",
+        "Dwa dni przed końcem okresu, jeśli nie podano jeszcze odczytu w tym miesiącu.",
+    ),
+    (
+        "INVOICE_DUE_SOON",
+        "Zbliżający się termin płatności",
+        "Trzy dni przed terminem płatności niezapłaconej faktury.",
+    ),
+    (
+        "INVOICE_OVERDUE",
+        "Przekroczony termin płatności",
+        "Dzień po terminie płatności, jeśli faktura nie została zapłacona.",
+    ),
+)
+REMINDERS_FIELD = "reminders"
 TOKEN_DAYS = (30, 90, 365, 730)
 # The API takes names of up to 100 characters (CreateApiTokenInput.name).
 MAX_TOKEN_NAME = 100
@@ -127,7 +152,45 @@ def _text(form: Any, name: str, limit: int = 256) -> str:
 async def overview(request: Request) -> Response:
     me = await _ready_me(request)
     done = DONE_MESSAGES.get(request.query_params.get("zmieniono", ""))
-    return render(request, "credentials/overview.html", {"me": me, "done": done})
+    return await _overview(request, me, done, FormErrors())
+
+
+async def _overview(
+    request: Request, me: dict[str, Any], done: str | None, errors: FormErrors
+) -> Response:
+    """/dane; a customer's page also holds the form that switches reminders off and on."""
+    reminders = None
+    if me["role"] == "CUSTOMER":
+        data = await run_operation(request, "ReminderPreferencesPage")
+        reminders = (data.get("me") or {}).get("reminderPreferences") or []
+    context = {
+        "me": me,
+        "done": done,
+        "reminders": reminders,
+        "reminder_options": REMINDERS,
+        "values": {},
+    }
+    return form_response(request, "credentials/overview.html", context, errors)
+
+
+@form_post
+async def reminders_submit(request: Request) -> Response:
+    """The checked boxes are the kinds wanted; an unchecked box sends nothing, so every
+    kind is set each time (the form lists them all)."""
+    form = await read_form(request)
+    me = await _ready_me(request)
+    if me["role"] != "CUSTOMER":
+        return _redirect("/dane")
+    checked = {str(v) for v in form.getlist(REMINDERS_FIELD)}
+    preferences = [{"kind": kind, "enabled": kind in checked} for kind, _, _ in REMINDERS]
+    variables = {"input": {"preferences": preferences}}
+    _, errors = await _mutate(
+        request, "SetReminderPreferencesPage", "setReminderPreferences", variables
+    )
+    if errors:
+        errors = FormErrors((REMINDERS_FIELD, message) for _, message in errors.items())
+        return await _overview(request, me, None, errors)
+    return _redirect("/dane?zmieniono=przypomnienia#przypomnienia")
 
 
 # --- the password -------------------------------------------------------------------------------
@@ -485,6 +548,7 @@ async def tokens_revoke(request: Request) -> Response:
 
 routes: list[BaseRoute] = [
     Route("/dane", overview, methods=["GET"], name="credentials"),
+    Route("/dane/przypomnienia", reminders_submit, methods=["POST"], name="reminders"),
     Route("/dane/haslo", password_page, methods=["GET"], name="password"),
     Route("/dane/haslo", password_submit, methods=["POST"]),
     Route("/regulamin/akceptacja", terms_page, methods=["GET"], name="accept_terms"),
