@@ -187,9 +187,7 @@ async def test_statements_notifications_and_staff_never_make_or_lose_money(
                     crc=PROVIDER.crc,
                 ).as_json()
                 with pytest.raises(NotificationRefused):
-                    await online_payments.receive_notification(
-                        body, provider=PROVIDER, clock=CLOCK
-                    )
+                    await online_payments.receive_notification(body, provider=PROVIDER, clock=CLOCK)
             else:
                 booked = await online_payments.receive_notification(
                     body, provider=PROVIDER, clock=CLOCK
