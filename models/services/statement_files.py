@@ -301,10 +301,11 @@ class _Tree:
     def _walk(
         self, element: etree._Element, path: str, found: dict[str, list[etree._Element]]
     ) -> None:
-        start = len(self._open)
+        opening = self._open
+        start = len(opening)
         for child in element:
             tag = child.tag
-            if type(tag) is not str or not tag.startswith(self._open):
+            if type(tag) is not str or tag[:start] != opening:
                 continue  # a comment, a processing instruction, another namespace
             name = tag[start:]
             key = path + name
@@ -313,7 +314,7 @@ class _Tree:
                 found[key] = [child]
             else:
                 named.append(child)
-            if name not in _OWN_INDEX:
+            if len(child) and name not in _OWN_INDEX:  # leaves (most) have nothing below
                 self._walk(child, key + "/", found)
 
 
