@@ -153,7 +153,8 @@ def _read_plain_mt940(data: bytes) -> Statement | None:
             continue
         found = _PLAIN_TAG.match(line)
         if found is None:
-            if current is None or not current:
+            if line.startswith(":") or current is None or not current:
+                # ":NS:", a tag split over lines...: the library's to read
                 return None
             tag, value = current[-1]
             current[-1] = (tag, value + "\n" + line)

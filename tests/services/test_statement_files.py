@@ -73,6 +73,8 @@ def test_an_unusual_layout_is_left_to_the_library() -> None:
     assert len(read_statement(unusual).entries) == 6
     assert statement_files._read_plain_mt940(b"{1:F01}{4:\r\n" + MT940 + b"-}") is None
     assert statement_files._read_plain_mt940(MT940.decode().encode("cp852")) is None
+    non_swift = MT940.replace(b":62F:", b":NS:22extra\r\n:62F:")
+    assert statement_files._read_plain_mt940(non_swift) is None
 
 
 def test_balances_that_do_not_add_up_are_refused_by_either_reader() -> None:
