@@ -98,3 +98,18 @@ def test_camt053_reads_as_before() -> None:
     numbers = [str(100_000 + i) for i in range(50)]
     generated = read_statement(camt053(_transfers(numbers, 300, seed=3), "C"))
     assert len(generated.entries) == 300
+
+
+def test_the_same_transfers_read_alike_from_mt940_and_camt053() -> None:
+    numbers = [str(100_000 + i) for i in range(50)]
+    transfers = _transfers(numbers, 200, seed=5)
+    from_mt940 = read_statement(bench_mt940(transfers, "M")).entries
+    from_camt = read_statement(camt053(transfers, "C")).entries
+    assert len(from_mt940) == len(from_camt) == 200
+    for i, (mt, camt) in enumerate(zip(from_mt940, from_camt, strict=True)):
+        assert (camt.amount, camt.credit, camt.booked_on) == (mt.amount, mt.credit, mt.booked_on)
+        assert (camt.title, camt.payer_account) == (mt.title, mt.payer_account)
+        assert camt.payer_name == "Jan Kowalski"
+        assert camt.bank_reference == f"C{i:08d}" and mt.bank_reference == f"M{i:08d}"
+        assert set(camt.accounts) <= set(mt.accounts)
+        assert bool(camt.accounts) == (transfers[i][2] is not None)
