@@ -83,16 +83,23 @@ def match(
     invoice_owners: Mapping[str, str],
     *,
     utility_id: str = UTILITY_ID,
+    names: tuple[str | None, TitleNumbers] | None = None,
 ) -> Match:
     """Match a credit (see the module's docstring).
 
     `customers` holds the customer numbers that exist (among those the entry names);
     `invoice_owners` maps the invoice numbers that exist to their customer numbers.
+    `names` is the entry's `individual_customer` and its title's `title_numbers`,
+    when the caller has them already.
     """
-    number = individual_customer(entry, bank_branch, utility_id=utility_id)
+    if names is None:
+        names = (
+            individual_customer(entry, bank_branch, utility_id=utility_id),
+            title_numbers(entry.title),
+        )
+    number, named = names
     if number is not None and number in customers:
         return Match(number, MatchedBy.ACCOUNT_NUMBER)
-    named = title_numbers(entry.title)
     owners: dict[str, str | None] = {}
     for invoice in named.invoice_numbers:
         owner = invoice_owners.get(invoice)

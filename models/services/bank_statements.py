@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -43,11 +43,10 @@ from models.rules.statement_matching import (
     match,
     title_numbers,
 )
-from models.services.bulk import insert_links, insert_rows, update_rows
+from models.services.bulk import insert_links, insert_rows, select_rows, update_rows
 from models.services.statement_files import read_statement
 
 CHUNK = 2_000
-_LOOKUP = 5_000  # values per IN (...) list
 
 
 @dataclass
@@ -163,39 +162,39 @@ async def _statement_row(
         return await BankStatement.get(sha256=digest)
 
 
-async def _in_chunks(values: Sequence[str], query: Callable[[list[str]], object]) -> list[dict]:
-    found: list[dict] = []
-    for start in range(0, len(values), _LOOKUP):
-        found += await query(list(values[start : start + _LOOKUP]))  # type: ignore[misc]
-    return found
-
-
 async def _match_all(credits: list[_Credit], bank_branch: str, utility_id: str) -> None:
     """Match every credit, with the accounts and invoices they name looked up at once."""
     numbers: set[str] = set()
     invoice_numbers: set[str] = set()
+    named = []
     for credit in credits:
         own = individual_customer(credit.entry, bank_branch, utility_id=utility_id)
         if own is not None:
             numbers.add(own)
-        named = title_numbers(credit.entry.title)
-        numbers.update(named.customer_numbers)
-        invoice_numbers.update(named.invoice_numbers)
-    accounts = await _in_chunks(
-        sorted(numbers),
-        lambda part: Account.filter(number__in=part).values("id", "number"),
-    )
+        in_title = title_numbers(credit.entry.title)
+        numbers.update(in_title.customer_numbers)
+        invoice_numbers.update(in_title.invoice_numbers)
+        named.append((own, in_title))
+    accounts = await select_rows(Account, ("id", "number"), "number", sorted(numbers))
     account_ids = {a["number"]: a["id"] for a in accounts}
-    invoices = await _in_chunks(
-        sorted(invoice_numbers),
-        lambda part: Invoice.filter(number__in=part).values(
-            "id", "number", "account_id", "account__number"
-        ),
+    invoices = await select_rows(
+        Invoice, ("id", "number", "account_id"), "number", sorted(invoice_numbers)
     )
-    invoice_owner = {i["number"]: i["account__number"] for i in invoices}
+    owners = await select_rows(
+        Account, ("id", "number"), "id", sorted({i["account_id"] for i in invoices})
+    )
+    number_of = {a["id"]: a["number"] for a in owners}
+    invoice_owner = {i["number"]: number_of[i["account_id"]] for i in invoices}
     by_invoice = {i["number"]: i for i in invoices}
-    for credit in credits:
-        found = match(credit.entry, bank_branch, account_ids, invoice_owner, utility_id=utility_id)
+    for credit, (own, in_title) in zip(credits, named, strict=True):
+        found = match(
+            credit.entry,
+            bank_branch,
+            account_ids,
+            invoice_owner,
+            utility_id=utility_id,
+            names=(own, in_title),
+        )
         credit.match = found
         if found.invoice_number is not None:
             invoice = by_invoice[found.invoice_number]
@@ -211,14 +210,12 @@ async def _book_chunk(
     now = clock.now()
     async with in_transaction():
         account_ids = sorted({c.account_id for c in part if c.account_id is not None})
-        accounts = (
-            {
-                a.id: a
-                for a in await Account.filter(id__in=account_ids).order_by("id").select_for_update()
-            }
-            if account_ids
-            else {}
-        )
+        accounts = {
+            a["id"]: a
+            for a in await select_rows(
+                Account, ("id", "balance", "version"), "id", account_ids, lock=True
+            )
+        }
         rows = [
             {
                 "account_id": c.account_id,
@@ -250,34 +247,39 @@ async def _book_chunk(
         await _allocate(booked, payment_ids, accounts)
 
 
+_OPEN = (InvoiceStatus.UNPAID.value, InvoiceStatus.PARTIALLY_PAID.value)
+
+
 async def _allocate(
-    booked: list[_Credit], payment_ids: dict[str, int], accounts: dict[int, Account]
+    booked: list[_Credit], payment_ids: dict[str, int], accounts: dict[int, dict]
 ) -> None:
-    """Pay the open invoices of the chunk's accounts, payment by payment in statement
+    """Pay the open invoices of the accounts paid, payment by payment in statement
     order, and store the invoices' and accounts' new figures."""
-    open_invoices = (
-        await Invoice.filter(
-            account_id__in=list(accounts),
-            settlement__in=[InvoiceStatus.UNPAID, InvoiceStatus.PARTIALLY_PAID],
-        )
-        .order_by("id")
-        .select_for_update()
+    touched = sorted({c.account_id for c in booked if c.account_id is not None})
+    open_invoices = await select_rows(
+        Invoice,
+        ("id", "account_id", "issued_on", "due_date", "gross", "paid"),
+        "account_id",
+        touched,
+        extra='"settlement" IN (?, ?)',
+        extra_values=_OPEN,
+        lock=True,
     )
-    of_account: dict[int, list[Invoice]] = defaultdict(list)
+    of_account: dict[int, list[dict]] = defaultdict(list)
     for invoice in open_invoices:
-        of_account[invoice.account_id].append(invoice)  # type: ignore[attr-defined]
-    changed: dict[int, Invoice] = {}
+        of_account[invoice["account_id"]].append(invoice)
+    changed: dict[int, dict] = {}
     allocations: list[dict] = []
     chosen_links: list[tuple[int, int]] = []
     for credit in booked:
         assert credit.account_id is not None
         account = accounts[credit.account_id]
         payment_id = payment_ids[credit.reference]
-        invoices = of_account[account.id]
+        invoices = of_account[credit.account_id]
         candidates = [
-            OpenInvoice(i.id, i.issued_on, i.due_date, amount_due(i.gross, i.paid))
+            OpenInvoice(i["id"], i["issued_on"], i["due_date"], amount_due(i["gross"], i["paid"]))
             for i in invoices
-            if i.paid < i.gross
+            if i["paid"] < i["gross"]
         ]
         chosen = (
             [credit.chosen_invoice_id]
@@ -286,30 +288,36 @@ async def _allocate(
         )
         if credit.chosen_invoice_id is not None:
             chosen_links.append((payment_id, credit.chosen_invoice_id))
+        account["balance"] -= credit.entry.amount
+        if not candidates:
+            continue
         shares, _credit_left = allocate(credit.entry.amount, candidates, chosen)
-        by_id = {i.id: i for i in invoices}
+        by_id = {i["id"]: i for i in invoices}
         for share in shares:
             invoice = by_id[share.invoice_id]
-            invoice.paid = invoice.paid + share.amount
-            invoice.settlement = InvoiceStatus(settlement(invoice.gross, invoice.paid))
-            changed[invoice.id] = invoice
+            invoice["paid"] += share.amount
+            changed[invoice["id"]] = invoice
             allocations.append(
                 {"payment_id": payment_id, "invoice_id": share.invoice_id, "amount": share.amount}
             )
-        account.balance = account.balance - credit.entry.amount
     await insert_rows(PaymentAllocation, allocations)
     await update_rows(
         Invoice,
-        [{"id": i.id, "paid": i.paid, "settlement": i.settlement} for i in changed.values()],
+        [
+            {
+                "id": i["id"],
+                "paid": i["paid"],
+                "settlement": InvoiceStatus(settlement(i["gross"], i["paid"])),
+            }
+            for i in changed.values()
+        ],
         ("paid", "settlement"),
     )
-    touched = {c.account_id for c in booked}
     await update_rows(
         Account,
         [
-            {"id": a.id, "balance": a.balance, "version": a.version + 1}
-            for a in accounts.values()
-            if a.id in touched
+            {"id": a["id"], "balance": a["balance"], "version": a["version"] + 1}
+            for a in (accounts[i] for i in touched)
         ],
         ("balance", "version"),
     )

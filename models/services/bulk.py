@@ -179,3 +179,67 @@ async def update_rows(
     converters = [(f, converter(model, f)) for f in fields]
     values = [[*(convert(row[f]) for f, convert in converters), row["id"]] for row in rows]
     await connection.execute_many(_dialect_sql(sql, dialect), values)
+
+
+def reader(model: type[Model], field: str) -> Callable[[Any], Any]:
+    """How a stored value comes back as the field's Python value. Decimals, dates and
+    enum values, read back by the many, skip the field's general conversion: text
+    (SQLite) is parsed, a value of the type already (PostgreSQL) kept as it is."""
+    field_object = model._meta.fields_map[field]
+    general = field_object.to_python_value
+    if isinstance(field_object, CharEnumFieldInstance):
+        members = {str(m.value): m for m in field_object.enum_type}
+        return lambda value: members[value] if value in members else general(value)
+    if type(field_object) is DecimalField:
+        quant = field_object.quant
+        return lambda value: value.quantize(quant) if type(value) is Decimal else general(value)
+    if type(field_object) in (IntField, SmallIntField, BigIntField):
+        return lambda value: value if type(value) is int else general(value)
+    if type(field_object) is DateField:
+        return lambda value: (
+            date.fromisoformat(value)
+            if type(value) is str
+            else (value if type(value) is date else general(value))
+        )
+    return general
+
+
+async def select_rows(
+    model: type[Model],
+    fields: Sequence[str],
+    where: str,
+    values: Sequence[Any],
+    *,
+    extra: str = "",
+    extra_values: Sequence[Any] = (),
+    lock: bool = False,
+) -> list[dict[str, Any]]:
+    """Rows of `model` whose `where` field is one of `values`, as {field: Python value},
+    in id order; `extra` is more of the WHERE clause (with `?` for `extra_values`).
+    `lock` takes each row's lock (FOR UPDATE on PostgreSQL; SQLite's one writer needs
+    none). Many values are asked for in several statements, each in id order, so
+    locks are taken in id order within each."""
+    if not values:
+        return []
+    connection = connections.get("default")
+    dialect = connection.capabilities.dialect
+    columns = ", ".join(f'"{_column(model, f)}"' for f in fields)
+    readers = [(f, reader(model, f)) for f in fields]
+    column = _column(model, where)
+    per_statement = MAX_PARAMETERS - len(extra_values)
+    found: list[dict[str, Any]] = []
+    for start in range(0, len(values), per_statement):
+        part = list(values[start : start + per_statement])
+        sql = (
+            f'SELECT {columns} FROM "{model._meta.db_table}" WHERE "{column}" IN ('
+            + ", ".join("?" * len(part))
+            + ")"
+            + (f" AND {extra}" if extra else "")
+            + ' ORDER BY "id"'
+            + (" FOR UPDATE" if lock and dialect == "postgres" else "")
+        )
+        rows = await connection.execute_query_dict(
+            _dialect_sql(sql, dialect), [*part, *extra_values]
+        )
+        found += [{f: read(row[_column(model, f)]) for f, read in readers} for row in rows]
+    return found

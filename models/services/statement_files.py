@@ -14,6 +14,7 @@ import logging
 import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 import defusedxml.ElementTree
 import mt940
@@ -56,6 +57,15 @@ def _nrb(text: str | None) -> str | None:
 
 
 def _read_mt940(data: bytes) -> Statement:
+    """The statement, read by the plain reader when the file is in the usual layout,
+    else by the `mt-940` library (which knows every bank's variants)."""
+    plain = _read_plain_mt940(data)
+    if plain is not None:
+        return plain
+    return _read_mt940_library(data)
+
+
+def _read_mt940_library(data: bytes) -> Statement:
     try:
         blocks = mt940.parse_statements(data, options=mt940.Options.all())
     except (RuntimeError, ValueError, KeyError, InvalidOperation) as exc:
@@ -112,7 +122,220 @@ def _mt940_entry(data: dict[str, object]) -> StatementEntry:
     )
 
 
+# The usual layout, read without the library: a statement is `:20:`, `:25:`, `:28C:`,
+# an opening balance, pairs of `:61:` and `:86:`, a closing balance, and maybe `:64:`,
+# `:65:` and a closing `-`; a tag's text runs on over the lines that follow it.
+# `:61:` is held to the SWIFT field format `6!n[4!n]2a15d1!a3!c16x[//16x]` (no
+# funds code, nothing after the bank reference): anything else, and any file that
+# is not UTF-8, is left to the library, so a file is never read two ways.
+_PLAIN_TAG = re.compile(r":([0-9]{2}[A-Z]?):")
+_PLAIN_61 = re.compile(
+    r"([0-9]{2})([0-9]{2})([0-9]{2})(?:([0-9]{2})([0-9]{2}))?(R?[CD])"
+    r"([0-9]{1,12},[0-9]{0,2})[A-Z][A-Z0-9]{3}((?:(?!//)[^\n]){0,16})(?://([^\n]{0,16}))?"
+)
+_PLAIN_BALANCE = re.compile(r"([CD])([0-9]{6})([A-Z]{3})([0-9]{1,12},[0-9]{0,2})")
+_PLAIN_KNOWN = {"20", "21", "25", "28C", "28", "60F", "60M", "61", "86", "62F", "62M", "64", "65"}
+
+
+def _read_plain_mt940(data: bytes) -> Statement | None:
+    """The statement in the usual layout (see above), or None for the library to read.
+    What the plain reader finds is what the library would: tests/services/
+    test_statement_files.py reads the same files both ways."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    blocks: list[list[tuple[str, str]]] = []
+    current: list[tuple[str, str]] | None = None
+    for raw in text.split("\n"):
+        line = raw.replace("\r", "").rstrip()
+        if not line or line.strip() == "-":
+            continue
+        found = _PLAIN_TAG.match(line)
+        if found is None:
+            if line.startswith(":") or current is None or not current:
+                # ":NS:", a tag split over lines...: the library's to read
+                return None
+            tag, value = current[-1]
+            current[-1] = (tag, value + "\n" + line)
+            continue
+        tag = found[1]
+        if tag not in _PLAIN_KNOWN:
+            return None
+        if tag == "20":
+            current = []
+            blocks.append(current)
+        elif current is None:
+            return None
+        current.append((tag, line[found.end() :]))
+    if not blocks:
+        return None
+    entries: list[StatementEntry] = []
+    account: str | None = None
+    for block in blocks:
+        read = _plain_block(block)
+        if read is None:
+            return None
+        block_account, block_entries = read
+        account = account or block_account
+        entries += block_entries
+    return Statement(StatementFormat.MT940, account, tuple(entries))
+
+
+def _plain_balance(value: str) -> tuple[Decimal, str] | None:
+    found = _PLAIN_BALANCE.fullmatch(value)
+    if found is None:
+        return None
+    amount = Decimal(found[4].replace(",", "."))
+    return (-amount if found[1] == "D" else amount), found[3]
+
+
+def _plain_block(block: list[tuple[str, str]]) -> tuple[str | None, list[StatementEntry]] | None:
+    account: str | None = None
+    has_account = False
+    balances: dict[str, tuple[Decimal, str]] = {}
+    entries: list[StatementEntry] = []
+    index = 0
+    while index < len(block):
+        tag, value = block[index]
+        index += 1
+        if tag == "25":
+            has_account = True
+            account = account or _nrb(value)
+        elif tag in ("60F", "60M", "62F", "62M"):
+            balance = _plain_balance(value)
+            if balance is None:
+                return None
+            balances.setdefault(tag, balance)
+        elif tag == "61":
+            if index >= len(block) or block[index][0] != "86":
+                return None
+            opening = balances.get("60F") or balances.get("60M")
+            entry = _plain_entry(value, block[index][1], opening[1] if opening else "")
+            if entry is None:
+                return None
+            entries.append(entry)
+            index += 1
+        elif tag == "86":
+            return None  # details without a transaction: the library knows what it means
+    if not has_account:
+        raise StatementMalformed(reason="brak rachunku (:25:)")
+    opening = balances.get("60F") or balances.get("60M")
+    closing = balances.get("62F") or balances.get("62M")
+    if opening is None or closing is None:
+        raise StatementMalformed(reason="brak salda początkowego lub końcowego (:60:, :62:)")
+    total = opening[0]
+    for entry in entries:
+        total += entry.amount if entry.credit else -entry.amount
+    if total != closing[0]:
+        raise StatementMalformed(
+            reason=f"saldo końcowe {closing[0]} nie wynika z operacji ({total})"
+        )
+    return account, entries
+
+
+def _plain_entry(value: str, details_text: str, currency: str) -> StatementEntry | None:
+    found = _PLAIN_61.fullmatch(value)
+    if found is None:
+        return None
+    year, month, day, entry_month, entry_day, status, amount_text = found.groups()[:7]
+    try:
+        booked = date(2000 + int(year), int(month), int(day))
+        if entry_month is not None:
+            entry = date(booked.year, int(entry_month), int(entry_day))
+            if booked > entry and (booked - entry).days >= 330:
+                entry = date(booked.year + 1, entry.month, entry.day)
+            elif entry > booked and (entry - booked).days >= 330:
+                entry = date(booked.year - 1, entry.month, entry.day)
+            booked = entry
+    except ValueError:
+        return None
+    details = read_details(details_text)
+    return StatementEntry(
+        amount=Decimal(amount_text.replace(",", ".")),
+        currency=currency,
+        credit=status == "C",
+        booked_on=booked,
+        bank_reference=found[9] or None,
+        title=details.title[:_TITLE_MAX],
+        payer_name=(details.payer_name or "")[:_PAYER_MAX] or None,
+        payer_account=_nrb(details.payer_account),
+        accounts=details.accounts,
+    )
+
+
 # --- camt.053 --------------------------------------------------------------------------
+
+
+# Paths of child elements ("c:NtryDtls/c:TxDtls") are looked up in an index of the
+# element's descendants by path, made in one walk: the same elements, in the same
+# order, as ElementPath's find, findtext and findall give, without its work on every
+# call (ten or more per entry). A walk stops at statements, entries and transactions
+# below the element: each is indexed when it is read, and an entry's indexes (its
+# own and its transactions') are dropped when the next entry is read.
+_OWN_INDEX = frozenset({"Stmt", "Ntry", "TxDtls"})
+
+
+class _Tree:
+    """The document's namespace, and the index of each element looked into."""
+
+    def __init__(self, namespace: str) -> None:
+        self.namespace = namespace
+        self._open = "{" + namespace + "}"
+        self._indexes: dict[etree._Element, dict[str, list[etree._Element]]] = {}
+        self._of_entry: dict[etree._Element, dict[str, list[etree._Element]]] = {}
+
+    def index(self, element: etree._Element) -> dict[str, list[etree._Element]]:
+        found = self._indexes.get(element) or self._of_entry.get(element)
+        if found is None:
+            found = {}
+            self._walk(element, "", found)
+            tag = element.tag
+            if tag == self._open + "Ntry":
+                self._of_entry = {element: found}
+            elif tag == self._open + "TxDtls":
+                self._of_entry[element] = found
+            else:
+                self._indexes[element] = found
+        return found
+
+    def _walk(
+        self, element: etree._Element, path: str, found: dict[str, list[etree._Element]]
+    ) -> None:
+        opening = self._open
+        start = len(opening)
+        for child in element:
+            tag = child.tag
+            if type(tag) is not str or tag[:start] != opening:
+                continue  # a comment, a processing instruction, another namespace
+            name = tag[start:]
+            key = path + name
+            named = found.get(key)
+            if named is None:
+                found[key] = [child]
+            else:
+                named.append(child)
+            if len(child) and name not in _OWN_INDEX:  # leaves (most) have nothing below
+                self._walk(child, key + "/", found)
+
+
+@lru_cache(maxsize=256)
+def _key(path: str) -> str:
+    return path.replace("c:", "")
+
+
+def _findall(element: etree._Element, path: str, tree: _Tree) -> list[etree._Element]:
+    return tree.index(element).get(_key(path), [])
+
+
+def _find(element: etree._Element, path: str, tree: _Tree) -> etree._Element | None:
+    named = tree.index(element).get(_key(path))
+    return named[0] if named else None
+
+
+def _findtext(element: etree._Element, path: str, default: str | None, tree: _Tree) -> str | None:
+    found = _find(element, path, tree)
+    return default if found is None else (found.text or "")
 
 
 def _read_camt053(data: bytes) -> Statement:
@@ -127,16 +350,16 @@ def _read_camt053(data: bytes) -> Statement:
     namespace = etree.QName(root).namespace or ""
     if not _CAMT_053.fullmatch(namespace):
         raise StatementMalformed(reason=f"nieznana przestrzeń nazw XML {namespace[:80]!r}")
-    ns = {"c": namespace}
-    statements = root.findall("c:BkToCstmrStmt/c:Stmt", ns)
+    ns = _Tree(namespace)
+    statements = _findall(root, "c:BkToCstmrStmt/c:Stmt", ns)
     if not statements:
         raise StatementMalformed(reason="brak wyciągu (Stmt) w pliku camt.053")
     entries: list[StatementEntry] = []
     account: str | None = None
     for statement in statements:
-        account = account or _nrb(statement.findtext("c:Acct/c:Id/c:IBAN", None, ns))
+        account = account or _nrb(_findtext(statement, "c:Acct/c:Id/c:IBAN", None, ns))
         movement = Decimal(0)
-        for position, entry in enumerate(statement.findall("c:Ntry", ns), start=1):
+        for position, entry in enumerate(_findall(statement, "c:Ntry", ns), start=1):
             found, signed = _camt_entries(entry, ns, position)
             entries += found
             movement += signed
@@ -177,16 +400,16 @@ def _refuse_document_types(data: bytes) -> None:
         return
 
 
-def _balance(statement: etree._Element, ns: dict[str, str], code: str) -> Decimal | None:
-    for balance in statement.findall("c:Bal", ns):
-        if balance.findtext("c:Tp/c:CdOrPrtry/c:Cd", "", ns).strip() == code:
-            amount, _ = _amount(balance.find("c:Amt", ns), f"Bal {code}")
-            sign = -1 if balance.findtext("c:CdtDbtInd", "", ns).strip() == "DBIT" else 1
+def _balance(statement: etree._Element, ns: _Tree, code: str) -> Decimal | None:
+    for balance in _findall(statement, "c:Bal", ns):
+        if _findtext(balance, "c:Tp/c:CdOrPrtry/c:Cd", "", ns).strip() == code:
+            amount, _ = _amount(_find(balance, "c:Amt", ns), f"Bal {code}")
+            sign = -1 if _findtext(balance, "c:CdtDbtInd", "", ns).strip() == "DBIT" else 1
             return sign * amount
     return None
 
 
-def _check_balances(statement: etree._Element, ns: dict[str, str], movement: Decimal) -> None:
+def _check_balances(statement: etree._Element, ns: _Tree, movement: Decimal) -> None:
     """The booked entries must lead from the opening to the closing balance when the
     bank gives both (OPBD or PRCD, CLBD)."""
     opening = _balance(statement, ns, "OPBD")
@@ -220,49 +443,49 @@ def _day(text: str | None, where: str) -> date:
 
 
 def _camt_entries(
-    entry: etree._Element, ns: dict[str, str], position: int
+    entry: etree._Element, ns: _Tree, position: int
 ) -> tuple[list[StatementEntry], Decimal]:
     """The transactions of one entry, and what the entry moves the booked balance by."""
     where = f"Ntry {position}"
-    amount, currency = _amount(entry.find("c:Amt", ns), where)
-    mark = entry.findtext("c:CdtDbtInd", "", ns).strip()
+    amount, currency = _amount(_find(entry, "c:Amt", ns), where)
+    mark = _findtext(entry, "c:CdtDbtInd", "", ns).strip()
     if mark not in ("CRDT", "DBIT"):
         raise StatementMalformed(reason=f"brak znaku Ma/Wn (CdtDbtInd) ({where})")
-    reversal = entry.findtext("c:RvslInd", "", ns).strip().lower() == "true"
-    status = entry.findtext("c:Sts", "BOOK", ns).strip() or "BOOK"
+    reversal = _findtext(entry, "c:RvslInd", "", ns).strip().lower() == "true"
+    status = _findtext(entry, "c:Sts", "BOOK", ns).strip() or "BOOK"
     credit = mark == "CRDT" and not reversal and status == "BOOK"
-    booked = entry.findtext("c:BookgDt/c:Dt", None, ns) or entry.findtext(
-        "c:BookgDt/c:DtTm", None, ns
+    booked = _findtext(entry, "c:BookgDt/c:Dt", None, ns) or _findtext(
+        entry, "c:BookgDt/c:DtTm", None, ns
     )
     booked_on = _day(booked, where)
     signed = Decimal(0) if status != "BOOK" else (amount if mark == "CRDT" else -amount)
-    entry_reference = entry.findtext("c:AcctSvcrRef", None, ns) or entry.findtext(
-        "c:NtryRef", None, ns
+    entry_reference = _findtext(entry, "c:AcctSvcrRef", None, ns) or _findtext(
+        entry, "c:NtryRef", None, ns
     )
-    details = entry.findall("c:NtryDtls/c:TxDtls", ns)
+    details = _findall(entry, "c:NtryDtls/c:TxDtls", ns)
     if not details:
         return [StatementEntry(amount, currency, credit, booked_on, entry_reference)], signed
     found = []
     for index, tx in enumerate(details, start=1):
         tx_amount, tx_currency = amount, currency
-        own = tx.find("c:AmtDtls/c:TxAmt/c:Amt", ns)
+        own = _find(tx, "c:AmtDtls/c:TxAmt/c:Amt", ns)
         if own is None:
-            own = tx.find("c:Amt", ns)
+            own = _find(tx, "c:Amt", ns)
         if own is not None:
             tx_amount, tx_currency = _amount(own, f"{where}, TxDtls {index}")
         elif len(details) > 1:
             raise StatementMalformed(reason=f"brak kwoty transakcji ({where}, TxDtls {index})")
-        reference = tx.findtext("c:Refs/c:AcctSvcrRef", None, ns)
+        reference = _findtext(tx, "c:Refs/c:AcctSvcrRef", None, ns)
         if reference is None and entry_reference:
             reference = entry_reference if len(details) == 1 else f"{entry_reference}/{index}"
-        debtor = tx.findtext("c:RltdPties/c:Dbtr/c:Nm", None, ns) or tx.findtext(
-            "c:RltdPties/c:Dbtr/c:Pty/c:Nm", None, ns
+        debtor = _findtext(tx, "c:RltdPties/c:Dbtr/c:Nm", None, ns) or _findtext(
+            tx, "c:RltdPties/c:Dbtr/c:Pty/c:Nm", None, ns
         )
-        debtor_account = tx.findtext("c:RltdPties/c:DbtrAcct/c:Id/c:IBAN", None, ns)
-        creditor_account = tx.findtext("c:RltdPties/c:CdtrAcct/c:Id/c:IBAN", None, ns)
-        other_creditor = tx.findtext("c:RltdPties/c:CdtrAcct/c:Id/c:Othr/c:Id", None, ns)
+        debtor_account = _findtext(tx, "c:RltdPties/c:DbtrAcct/c:Id/c:IBAN", None, ns)
+        creditor_account = _findtext(tx, "c:RltdPties/c:CdtrAcct/c:Id/c:IBAN", None, ns)
+        other_creditor = _findtext(tx, "c:RltdPties/c:CdtrAcct/c:Id/c:Othr/c:Id", None, ns)
         title = " ".join(
-            " ".join((u.text or "").split()) for u in tx.findall("c:RmtInf/c:Ustrd", ns)
+            " ".join((u.text or "").split()) for u in _findall(tx, "c:RmtInf/c:Ustrd", ns)
         ).strip()
         found.append(
             StatementEntry(
