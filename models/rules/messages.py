@@ -7,6 +7,7 @@ the API's input field, so pages show the message beside that field.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -196,3 +197,13 @@ def safe_display_name(filename: str) -> str:
     name = filename.replace("\\", "/").rsplit("/", 1)[-1]
     name = "".join(ch for ch in name if ch >= " " and ch != "\x7f").strip()
     return name[:FILENAME_MAX] or "plik"
+
+
+def ascii_filename(filename: str) -> str:
+    """A plain-ASCII stand-in for a file name (for `filename=` of Content-Disposition):
+    letters without their accents, anything else but digits, dots, dashes and
+    underscores as "_"."""
+    name = safe_display_name(filename).replace("ł", "l").replace("Ł", "L")
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    cleaned = "".join(ch if ch.isalnum() or ch in "._-" else "_" for ch in plain).strip("._")
+    return cleaned or "zalacznik"

@@ -134,6 +134,20 @@ PAGE_VARIABLES: dict[str, dict[str, Any]] = {
     "MarkFailureHandledPage": {"id": "RmFpbHVyZVJlcG9ydDox"},
     "StaffAnnouncements": {"first": 20, "after": None},
     "PublishAnnouncementPage": {"input": {"kind": "NEWS", "title": "Tytuł", "body": "Treść"}},
+    "MessagesPage": {"number": "100001"},
+    "MessageThreadPage": {"id": "TWVzc2FnZVRocmVhZDox"},
+    "SendMessagePage": {
+        "input": {
+            "accountId": "QWNjb3VudDox",
+            "category": "QUESTION",
+            "subject": "Temat",
+            "body": "Treść",
+        }
+    },
+    "ReplyPage": {"input": {"threadId": "TWVzc2FnZVRocmVhZDox", "body": "Treść"}},
+    "CloseThreadPage": {"id": "TWVzc2FnZVRocmVhZDox"},
+    "AttachmentFile": {"id": "QXR0YWNobWVudDox"},
+    "StaffInbox": {"status": None, "first": 20, "after": None},
 }
 
 # Fifteen aliases of nested connections: 472 bytes, within the depth, alias and token
