@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from tortoise.expressions import Case, When
+from tortoise.expressions import RawSQL
 from tortoise.transactions import in_transaction
 
 from models.clock import Clock
@@ -315,11 +315,8 @@ async def inbox_page(
     query = MessageThread.all()
     if status is not None:
         query = query.filter(status=status)
-    rank = Case(
-        When(status=ThreadStatus.OPEN, then=0),
-        When(status=ThreadStatus.ANSWERED, then=1),
-        default=2,
-    )
+    # Constants only (no caller's value): the same SQL on SQLite and PostgreSQL.
+    rank = RawSQL("CASE status WHEN 'OPEN' THEN 0 WHEN 'ANSWERED' THEN 1 ELSE 2 END")
     rows = (
         await query.annotate(rank=rank)
         .order_by("rank", "respond_by", "created_at", "id")
