@@ -236,6 +236,11 @@ async def test_staff_answer_from_the_inbox_and_close_the_thread(
     view = await web.get(f"/wiadomosci/{thread.id}")
     assert "Sprawdziliśmy: odczyt jest poprawny." in view.text
     assert "Pobierz załącznik protokol.png" in view.text
+    # Staff download the customer's files and their own, as the customer does.
+    for attachment in await Attachment.all():
+        download = await staff.get(f"/wiadomosci/zalaczniki/{attachment.id}")
+        assert download.status_code == 200
+        assert download.headers["content-disposition"].startswith("attachment;")
     answered = await staff.get("/obsluga/wiadomosci?stan=ANSWERED")
     assert "Za wysoka faktura" in answered.text and "Pytanie o taryfę" not in answered.text
     closed = await staff.post(
