@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import tracemalloc
 import zipfile
 from pathlib import Path
 
@@ -284,3 +285,48 @@ async def test_a_session_without_the_csrf_header_may_not_upload(
     refused = await signed_in.post("/graphql", **_multipart(SEND, fields, [("a.pdf", PDF)]))
     assert refused.status_code == 403
     assert await MessageThread.all().count() == 0
+
+
+async def test_an_oversized_multipart_body_is_refused_while_it_streams(
+    http: httpx.AsyncClient, api: Api, settings: Settings
+) -> None:
+    headers = await _customer(http)
+    limits = settings.attachments
+    whole = limits.per_message * limits.max_bytes + 2 * 1024 * 1024
+    fields = {"accountId": await _account_id(api), "subject": "s", "category": "QUESTION",
+              "body": "b"}  # fmt: skip
+    operations = {"query": SEND, "variables": {"input": {**fields, "attachments": [None]}}}
+    boundary = "granica0123456789"
+    head = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="operations"\r\n\r\n'
+        f"{json.dumps(operations)}\r\n"
+        f'--{boundary}\r\nContent-Disposition: form-data; name="map"\r\n\r\n'
+        '{"0": ["variables.input.attachments.0"]}\r\n'
+        f'--{boundary}\r\nContent-Disposition: form-data; name="0"; filename="a.pdf"\r\n'
+        "Content-Type: application/pdf\r\n\r\n%PDF-1.7\n"
+    )
+    sent = 0
+
+    async def body():  # no Content-Length: the limit must hold while reading
+        nonlocal sent
+        yield head.encode()
+        chunk = b"\x00" * 64 * 1024
+        while sent < whole:
+            sent += len(chunk)
+            yield chunk
+        yield f"\r\n--{boundary}--\r\n".encode()
+
+    tracemalloc.start()
+    try:
+        answer = await http.post(
+            "/graphql",
+            content=body(),
+            headers={**headers, "content-type": f"multipart/form-data; boundary={boundary}"},
+        )
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert answer.status_code == 413
+    assert peak < 3 * 1024 * 1024, peak
+    assert await MessageThread.all().count() == 0
+    assert _stored(settings) == []
