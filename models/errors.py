@@ -812,3 +812,36 @@ class ReminderChoiceRepeated(DomainError):
     code = ErrorCode.INVALID
     polish = "Każdy rodzaj przypomnienia można wybrać tylko raz."
     english = "Each kind of reminder may be chosen only once."
+
+
+# --- message threads and their attachments -----------------------------------------------
+
+
+class AttachmentTooLarge(DomainError):
+    code = ErrorCode.ATTACHMENT_TOO_LARGE
+    polish = "Każdy załącznik może mieć najwyżej {megabytes} MB."
+    english = "Each attachment may be at most {megabytes} MB."
+
+
+class AttachmentTypeNotAllowed(DomainError):
+    code = ErrorCode.ATTACHMENT_TYPE_NOT_ALLOWED
+    polish = (
+        "Plik {filename} ma niedozwolony format. Dołącz PDF, JPEG, PNG, HEIC, zwykły tekst "
+        "albo dokument biurowy (DOCX, XLSX, ODT, ODS, DOC, XLS)."
+    )
+    english = (
+        "{filename} is not an allowed format. Attach PDF, JPEG, PNG, HEIC, plain text "
+        "or an office document (DOCX, XLSX, ODT, ODS, DOC, XLS)."
+    )
+
+
+class TooManyAttachments(DomainError):
+    code = ErrorCode.INVALID
+    polish = "Do jednej wiadomości można dołączyć najwyżej {limit} plików."
+    english = "At most {limit} files may be attached to one message."
+
+
+class ThreadClosed(DomainError):
+    code = ErrorCode.INVALID
+    polish = "Ta sprawa jest zamknięta: nie można już do niej pisać. Napisz nową wiadomość."
+    english = "This thread is closed and takes no new messages. Start a new one."

@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from models.rules.messages import AttachmentLimits
+
 ENVIRONMENTS = ("production", "development", "test")
 
 # Cost points per caller and hour through /graphql (EBOK_QUERY_ALLOWANCE). A partner
@@ -83,6 +85,8 @@ class Settings:
     # Przelewy24 (EBOK_P24_*): used when payment_provider is "przelewy24".
     p24: Przelewy24Settings | None = None
     utility: UtilitySettings = field(default_factory=UtilitySettings)
+    # Files on a message (EBOK_ATTACHMENT_MAX_MB, EBOK_ATTACHMENTS_PER_MESSAGE).
+    attachments: AttachmentLimits = field(default_factory=AttachmentLimits)
 
     @property
     def is_production(self) -> bool:
@@ -111,7 +115,20 @@ def load_settings(
         trusted_proxies=_address_list(env.get("EBOK_TRUSTED_PROXIES", "")),
         query_allowance=_query_allowance(env.get("EBOK_QUERY_ALLOWANCE")),
         public_url=(env.get("EBOK_PUBLIC_URL") or "http://127.0.0.1:8000").rstrip("/"),
+        attachments=AttachmentLimits(
+            max_bytes=_whole_number(env, "EBOK_ATTACHMENT_MAX_MB", 10, 100) * 1024 * 1024,
+            per_message=_whole_number(env, "EBOK_ATTACHMENTS_PER_MESSAGE", 5, 20),
+        ),
     )
+
+
+def _whole_number(env: Mapping[str, str], name: str, default: int, most: int) -> int:
+    value = (env.get(name) or "").strip()
+    if not value:
+        return default
+    if not value.isdigit() or not 1 <= int(value) <= most:
+        raise ConfigurationError(f"{name} must be a whole number from 1 to {most}, not {value!r}")
+    return int(value)
 
 
 def _payment_provider(name: str) -> str:

@@ -7,6 +7,7 @@ from typing import Any
 
 from models import orm
 from resolvers.context import Context
+from resolvers.messages import visible_attachment, visible_message
 from resolvers.public import is_published
 
 
@@ -86,6 +87,8 @@ FETCHERS: dict[str, Callable[[Context, int], Awaitable[Any]]] = {
     "Announcement": _announcement,
     "User": _user,
     "MessageThread": _fk(orm.MessageThread),
+    "Message": visible_message,
+    "Attachment": visible_attachment,
     "DataChangeRequest": _fk(orm.DataChangeRequest),
     "BillingCycleChangeRequest": _fk(orm.BillingCycleChangeRequest),
 }

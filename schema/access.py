@@ -15,7 +15,7 @@ from strawberry import relay
 from models.rows import AuditEntryRow as AuditRow
 from models.rows import RegistrationRow
 from models.services.registration import RegisterRequest
-from resolvers import access, billing_cycle, credit_queue, data_changes, readings
+from resolvers import access, billing_cycle, credit_queue, data_changes, messages, readings
 from resolvers.context import Context
 from schema.errors import UserError, mutation
 from schema.permissions import CanWrite, IsStaff, IsStaffWriting, Public
@@ -180,6 +180,7 @@ class AccessQuery:
             StaffQueue(name="READINGS_BLOCKED", count=blocked),
             StaffQueue(name="UNUSUAL_READINGS", count=unusual),
             StaffQueue(name="UNMATCHED_CREDITS", count=await credit_queue.unmatched_count(ctx)),
+            StaffQueue(name="MESSAGES", count=await messages.open_count(ctx)),
         ]
 
     @strawberry.field(

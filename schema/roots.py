@@ -17,6 +17,7 @@ from schema.billing_cycle import BillingCycleMutation, BillingCycleQuery
 from schema.credentials import CredentialMutation
 from schema.credit_queue import CreditQueueMutation, CreditQueueQuery
 from schema.data_changes import DataChangeMutation, DataChangeQuery
+from schema.messages import MessageMutation, MessageQuery
 from schema.mutation import TokenMutation
 from schema.payments import PaymentMutation
 from schema.query import ReadQuery
@@ -35,6 +36,7 @@ QUERIES: tuple[type, ...] = (
     BankStatementQuery,
     CreditQueueQuery,
     TalkQuery,
+    MessageQuery,
 )
 MUTATIONS: tuple[type, ...] = (
     TokenMutation,
@@ -50,6 +52,7 @@ MUTATIONS: tuple[type, ...] = (
     PaymentMutation,
     TalkMutation,
     ReminderMutation,
+    MessageMutation,
 )
 
 Query = merge_types("Query", QUERIES)

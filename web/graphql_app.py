@@ -69,7 +69,6 @@ UNSUPPORTED_TYPE = "Send the operation as application/json (or multipart/form-da
 NOT_AN_OBJECT = "The request must be a JSON object (batches are not accepted)."
 BAD_OPERATION_NAME = "The GraphQL operation's `operationName` must be a string or null."
 TOO_LARGE = f"The request body is larger than {MAX_BODY_BYTES // 1024} KiB."
-UPLOAD_TOO_LARGE = f"The request body is larger than {MAX_UPLOAD_BYTES // 2**20} MiB."
 FORBIDDEN = "Cross-site request refused: send the X-CSRF-Token header from this site."
 VARY_ON = ("Authorization", "Cookie")
 
@@ -80,7 +79,16 @@ def error_response(status: int, message: str, code: str) -> JSONResponse:
 
 
 def _body_limit(scope: Scope) -> int:
-    return MAX_UPLOAD_BYTES if is_multipart(scope) else MAX_BODY_BYTES
+    """JSON bodies MAX_BODY_BYTES; multipart MAX_UPLOAD_BYTES, or a message's files at
+    their configured limits (EBOK_ATTACHMENTS_PER_MESSAGE × EBOK_ATTACHMENT_MAX_MB)
+    with room for the operation, when that is more."""
+    if not is_multipart(scope):
+        return MAX_BODY_BYTES
+    settings = getattr(getattr(scope.get("app"), "state", None), "settings", None)
+    limits = getattr(settings, "attachments", None)
+    if limits is None:
+        return MAX_UPLOAD_BYTES
+    return max(MAX_UPLOAD_BYTES, limits.per_message * limits.max_bytes + MAX_BODY_BYTES)
 
 
 def _private(response: Response) -> None:
@@ -246,5 +254,6 @@ def _require_json_or_upload(request: AsyncHTTPRequestAdapter) -> None:
 
 
 def _too_large(scope: Scope) -> JSONResponse:
-    message = UPLOAD_TOO_LARGE if is_multipart(scope) else TOO_LARGE
+    limit = _body_limit(scope) // 2**20
+    message = f"The request body is larger than {limit} MiB." if is_multipart(scope) else TOO_LARGE
     return error_response(413, message, "BAD_REQUEST")

@@ -27,10 +27,18 @@ class MessageThread(Model):
     status = fields.CharEnumField(ThreadStatus, max_length=16, default=ThreadStatus.OPEN)
     created_at = fields.DatetimeField()
     updated_at = fields.DatetimeField()
+    # The last day of the legal term to answer (complaints, grievances, requests), and
+    # the day staff's queue is ordered by (the legal term, else the office's own).
+    answer_due = fields.DateField(null=True)
+    respond_by = fields.DateField(null=True)
 
     class Meta:
         table = "message_threads"
-        indexes = (("account_id", "updated_at"), ("status", "updated_at"))
+        indexes = (
+            ("account_id", "updated_at"),
+            ("status", "updated_at"),
+            ("status", "respond_by"),
+        )
 
 
 class Message(Model):

@@ -11,12 +11,9 @@ report by e-mail, queued through the outbox in the report's transaction.
 from __future__ import annotations
 
 import asyncio
-import os
-import secrets
 from pathlib import Path
 from typing import BinaryIO
 
-import puremagic
 from tortoise.transactions import in_transaction
 
 from models.clock import Clock
@@ -24,24 +21,11 @@ from models.errors import FailureReportRateLimited, NotFound, PhotoTooLarge
 from models.orm import Announcement, FailureReport, User
 from models.rules import talk as rules
 from models.rules.allowance import WINDOW
-from models.services import audit, outbox
+from models.services import audit, outbox, stored_files
 from models.services.allowances import add_points, refund_points
 from models.settings import UtilitySettings
 
 PHOTO_FOLDER = "failure-reports"
-_SNIFF_BYTES = 8192
-_CHUNK = 64 * 1024
-
-
-def detect_photo_type(head: bytes) -> str | None:
-    """The MIME type the content says, by its magic bytes (never by the name)."""
-    if not head:
-        return None
-    try:
-        matches = puremagic.magic_string(head)
-    except puremagic.PureError:
-        return None
-    return matches[0].mime_type if matches else None
 
 
 def _megabytes(limit: int) -> int:
@@ -53,36 +37,14 @@ def check_photo(photo: BinaryIO, limit: int = rules.PHOTO_MAX_BYTES) -> str:
 
     The photo's size is measured by seeking, not by reading it (the page has already
     refused one that outgrew the limit while it arrived)."""
-    photo.seek(0, os.SEEK_END)
-    size = photo.tell()
-    photo.seek(0)
-    if size > limit:
+    if stored_files.size_of(photo) > limit:
         raise PhotoTooLarge("photo", megabytes=_megabytes(limit))
-    head = photo.read(_SNIFF_BYTES)
-    photo.seek(0)
-    return rules.photo_extension(detect_photo_type(head))
-
-
-def _store_photo(photo: BinaryIO, upload_dir: Path, extension: str) -> tuple[str, Path]:
-    """Copy the photo under a generated name; (storage key, path)."""
-    folder = upload_dir / PHOTO_FOLDER
-    folder.mkdir(parents=True, exist_ok=True)
-    key = f"{secrets.token_hex(16)}.{extension}"
-    path = folder / key
-    photo.seek(0)
-    with open(path, "xb") as out:
-        while chunk := photo.read(_CHUNK):
-            out.write(chunk)
-    return key, path
+    return rules.photo_extension(stored_files.detect_type(stored_files.head_of(photo)))
 
 
 def photo_path(upload_dir: Path, key: str) -> Path | None:
     """Where a stored photo lies, for a key this module generated; None otherwise."""
-    name = Path(key).name
-    if name != key or not name or name.startswith("."):
-        return None
-    path = upload_dir / PHOTO_FOLDER / name
-    return path if path.is_file() else None
+    return stored_files.stored_path(upload_dir, PHOTO_FOLDER, key)
 
 
 async def _throttle(client_address: str | None, clock: Clock) -> None:
@@ -111,7 +73,9 @@ async def report_failure(
     try:
         key = None
         if photo is not None and extension is not None:
-            key, stored = await asyncio.to_thread(_store_photo, photo, upload_dir, extension)
+            key, stored = await asyncio.to_thread(
+                stored_files.store, photo, upload_dir, PHOTO_FOLDER, extension
+            )
         async with in_transaction():
             row = await FailureReport.create(
                 created_at=now,

@@ -12,8 +12,10 @@ from schema.types.billing import Invoice, Payment
 from schema.types.identity import User
 from schema.types.talk import (
     Announcement,
+    Attachment,
     BillingCycleChangeRequest,
     DataChangeRequest,
+    Message,
     MessageThread,
 )
 
@@ -27,6 +29,8 @@ _CONSTRUCTORS: dict[str, Callable[[Any], relay.Node]] = {
     "Announcement": Announcement.from_row,
     "User": User.from_row,
     "MessageThread": MessageThread.from_row,
+    "Message": Message.from_row,
+    "Attachment": Attachment.from_row,
     "DataChangeRequest": DataChangeRequest.from_row,
     "BillingCycleChangeRequest": BillingCycleChangeRequest.from_row,
 }

@@ -9,6 +9,7 @@ import strawberry
 from strawberry import relay
 
 from models import rows
+from models.rules.messages import thread_number
 from models.rules.talk import report_number
 from resolvers.context import Context
 from schema.permissions import IsStaff
@@ -65,14 +66,28 @@ class Attachment(relay.Node):
     filename: str
     content_type: str
     size: int
+    storage_key: strawberry.Private[str] = ""
 
     @strawberry.field(description="relative URL, readable by the thread's customer and staff only")
     def url(self) -> str:
         return f"/wiadomosci/zalaczniki/{self.id}"
 
+    @strawberry.field(
+        description="the file's generated name in the upload folder, for the download route; "
+        "visible only to those who may read the attachment"
+    )
+    def stored_name(self) -> str:
+        return self.storage_key
+
     @classmethod
     def from_row(cls, row: rows.AttachmentRow) -> Attachment:
-        return cls(id=row.id, filename=row.filename, content_type=row.content_type, size=row.size)
+        return cls(
+            id=row.id,
+            filename=row.filename,
+            content_type=row.content_type,
+            size=row.size,
+            storage_key=row.storage_key,
+        )
 
 
 @strawberry.type
@@ -99,7 +114,19 @@ class MessageThread(relay.Node):
     category: ThreadCategory
     status: ThreadStatus
     created_at: datetime
+    updated_at: datetime = strawberry.field(description="when the last message came or it closed")
+    answer_due: date | None = strawberry.field(
+        description="the last day of the legal term to answer: 14 days for a complaint or "
+        "a grievance, 30 for a request; null for other categories"
+    )
+    respond_by: date | None = strawberry.field(
+        description="STAFF queue order: the legal term, else the office's own 30 days"
+    )
     account_id: strawberry.Private[int]
+
+    @strawberry.field(description="what the customer quotes, e.g. W/2026/000123")
+    def number(self) -> str:
+        return thread_number(self.id, self.created_at)
 
     @strawberry.field
     async def account(
@@ -120,6 +147,9 @@ class MessageThread(relay.Node):
             category=row.category,
             status=row.status,
             created_at=row.created_at,
+            updated_at=row.updated_at,
+            answer_due=row.answer_due,
+            respond_by=row.respond_by,
             account_id=row.account_id,
         )
 

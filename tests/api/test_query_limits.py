@@ -148,6 +148,20 @@ PAGE_VARIABLES: dict[str, dict[str, Any]] = {
             ]
         }
     },
+    "MessagesPage": {"number": "100001"},
+    "MessageThreadPage": {"id": "TWVzc2FnZVRocmVhZDox"},
+    "SendMessagePage": {
+        "input": {
+            "accountId": "QWNjb3VudDox",
+            "category": "QUESTION",
+            "subject": "Temat",
+            "body": "Treść",
+        }
+    },
+    "ReplyPage": {"input": {"threadId": "TWVzc2FnZVRocmVhZDox", "body": "Treść"}},
+    "CloseThreadPage": {"id": "TWVzc2FnZVRocmVhZDox"},
+    "AttachmentFile": {"id": "QXR0YWNobWVudDox"},
+    "StaffInbox": {"status": None, "first": 20, "after": None},
 }
 
 # Fifteen aliases of nested connections: 472 bytes, within the depth, alias and token

@@ -66,3 +66,14 @@ def test_trusted_proxies_are_a_comma_separated_list_and_none_by_default(tmp_path
     assert load_settings({}, var_dir=tmp_path).trusted_proxies == ()
     listed = load_settings({"EBOK_TRUSTED_PROXIES": " 10.0.0.5, ,10.0.1.0/24 "}, var_dir=tmp_path)
     assert listed.trusted_proxies == ("10.0.0.5", "10.0.1.0/24")
+
+
+def test_attachment_limits_come_from_the_environment(tmp_path: Path) -> None:
+    default = load_settings({}, var_dir=tmp_path).attachments
+    assert (default.max_bytes, default.per_message) == (10 * 1024 * 1024, 5)
+    env = {"EBOK_ATTACHMENT_MAX_MB": "2", "EBOK_ATTACHMENTS_PER_MESSAGE": "3"}
+    chosen = load_settings(env, var_dir=tmp_path).attachments
+    assert (chosen.max_bytes, chosen.per_message, chosen.megabytes) == (2 * 1024 * 1024, 3, 2)
+    for bad in ({"EBOK_ATTACHMENT_MAX_MB": "0"}, {"EBOK_ATTACHMENTS_PER_MESSAGE": "pięć"}):
+        with pytest.raises(ConfigurationError):
+            load_settings(bad, var_dir=tmp_path)

@@ -22,6 +22,7 @@ def routes() -> list[BaseRoute]:
         invoice_xml,
         invoices,
         ledger,
+        messages,
         payments,
         public,
         readings,
@@ -60,4 +61,5 @@ def routes() -> list[BaseRoute]:
         *credit_queue.routes,
         *credentials.routes,
         *talk.routes,
+        *messages.routes,
     ]

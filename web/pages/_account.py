@@ -105,7 +105,8 @@ def staff_page(handler: Endpoint) -> Endpoint:
 
     @wraps(handler)
     async def endpoint(request: Request) -> Response:
-        if request.method == "POST":
+        # A form with files was read (and its CSRF token checked) by its upload guard.
+        if request.method == "POST" and getattr(request.state, "form", None) is None:
             request.state.form = await read_form(request)
         viewer = getattr(request.state, "viewer", None)
         if viewer is None:

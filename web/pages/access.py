@@ -111,6 +111,7 @@ QUEUE_PAGES = {
     "READINGS_BLOCKED": ("Konta z wstrzymanym podawaniem odczytów", "/obsluga/odczyty"),
     "UNUSUAL_READINGS": ("Nietypowo wysokie odczyty", "/obsluga/odczyty#nietypowe"),
     "UNMATCHED_CREDITS": ("Wpływy z wyciągów do przypisania", "/obsluga/wyciagi/do-przypisania"),
+    "MESSAGES": ("Otwarte wiadomości od klientów", "/obsluga/wiadomosci?stan=OPEN"),
 }
 
 
