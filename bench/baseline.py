@@ -167,7 +167,7 @@ async def dashboard(request: Request) -> Response:
     now = datetime.now(UTC)
     window = window_for(today, UTILITY.reading_window_opens_on_day)
     announcements = await db.fetch(
-        """SELECT id, kind, title, published_at FROM announcements
+        """SELECT id, kind, title, body, published_at FROM announcements
         WHERE published_at <= ? AND (valid_to IS NULL OR valid_to >= ?)
         ORDER BY published_at DESC, id DESC""",
         *(2 * [now if db.postgres else now.isoformat(sep=" ")]),
@@ -183,6 +183,7 @@ async def dashboard(request: Request) -> Response:
                 "id": _global_id("Announcement", a["id"]),
                 "kind": a["kind"],
                 "title": a["title"],
+                "body": a["body"],
                 "publishedAt": (
                     a["published_at"]
                     if isinstance(a["published_at"], datetime)

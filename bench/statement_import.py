@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import cProfile
 import random
 import sys
 import time
@@ -102,7 +103,7 @@ def camt053(transfers: list[tuple], tag: str) -> bytes:
     ).encode()
 
 
-async def bench(database_url: str, accounts: int, count: int) -> None:
+async def bench(database_url: str, accounts: int, count: int, profile: Path | None = None) -> None:
     started = time.perf_counter()
     await generate(database_url, accounts, 0.5, 1000, DAY, quiet=True)
     print(f"data set: {accounts} accounts in {time.perf_counter() - started:.0f} s")
@@ -116,10 +117,17 @@ async def bench(database_url: str, accounts: int, count: int) -> None:
             started = time.perf_counter()
             read_statement(data)
             reading = time.perf_counter() - started
+            profiler = cProfile.Profile() if profile else None
             started, cpu = time.perf_counter(), time.process_time()
+            if profiler:
+                profiler.enable()
             result = await import_statement(data, name, clock, bank_branch=branch)
+            if profiler:
+                profiler.disable()
             elapsed = time.perf_counter() - started
             cpu = time.process_time() - cpu
+            if profiler and profile:
+                profiler.dump_stats(profile / f"{tag}.prof")
             started = time.perf_counter()
             again = await import_statement(data, name, clock, bank_branch=branch)
             repeat = time.perf_counter() - started
@@ -143,12 +151,17 @@ def main() -> None:
     parser.add_argument("--database-url", default="sqlite://var/bench-statements.sqlite3")
     parser.add_argument("--accounts", type=int, default=2000)
     parser.add_argument("--transactions", type=int, default=10_000)
+    parser.add_argument(
+        "--profile", type=Path, help="write a cProfile of each import (M.prof, C.prof) here"
+    )
     args = parser.parse_args()
+    if args.profile:
+        args.profile.mkdir(parents=True, exist_ok=True)
     if args.database_url.startswith("sqlite://"):
         path = Path(args.database_url.removeprefix("sqlite://"))
         for leftover in path.parent.glob(path.name + "*"):
             leftover.unlink()
-    asyncio.run(bench(args.database_url, args.accounts, args.transactions))
+    asyncio.run(bench(args.database_url, args.accounts, args.transactions, args.profile))
 
 
 if __name__ == "__main__":

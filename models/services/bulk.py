@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
+from itertools import chain
 from typing import Any
 
 from tortoise import Model, connections
@@ -47,18 +48,27 @@ def _column(model: type[Model], field: str) -> str:
 
 
 def converter(model: type[Model], field: str) -> Callable[[Any], Any]:
-    """How a value is stored as a model object would store it: made the field's Python
-    value first (a decimal quantized to its places), then the database's.
+    """How one value is stored as a model object would store it (see `column_converter`)."""
+    column = column_converter(model, field)
+    return lambda value: column([value])[0]
 
-    The run converts half a million values, so the common cases take a shortcut that
-    gives the same result as the field's own conversion (tests/unit/test_bulk_convert.py
-    compares them): an int, date or bool already of the field's type is stored as it
-    is, a Decimal is only quantized, a string only checked against the length limit,
-    and an enum member or its value becomes the value. Anything else, and every value
-    of a field with other checks, goes the field's own way.
+
+def column_converter(model: type[Model], field: str) -> Callable[[list[Any]], list[Any]]:
+    """How a column of values is stored as model objects would store them: each made the
+    field's Python value first (a decimal quantized to its places), then the database's.
+
+    The billing run and a statement import convert hundreds of thousands of values, so
+    the common cases take a shortcut that gives the same result as the field's own
+    conversion (tests/unit/test_bulk_conversion.py compares them), a column at a time:
+    an int, date or bool already of the field's type is stored as it is, a Decimal is
+    only quantized, a string only checked against the length limit, and an enum member
+    or its value becomes the value. Anything else, and every value of a field with other
+    checks, goes the field's own way.
     """
     general = field_conversion(model, field)
-    return _shortcut(model._meta.fields_map[field], general) or general
+    return _shortcut(model._meta.fields_map[field], general) or (
+        lambda values: [general(value) for value in values]
+    )
 
 
 def field_conversion(model: type[Model], field: str) -> Callable[[Any], Any]:
@@ -68,7 +78,10 @@ def field_conversion(model: type[Model], field: str) -> Callable[[Any], Any]:
     return lambda value: to_db(to_python(value), model)
 
 
-def _shortcut(field: Field, general: Callable[[Any], Any]) -> Callable[[Any], Any] | None:
+Column = Callable[[list[Any]], list[Any]]
+
+
+def _shortcut(field: Field, general: Callable[[Any], Any]) -> Column | None:
     kind = type(field)
     only_length = all(isinstance(v, MaxLengthValidator) for v in field.validators)
     if field.validators and not only_length:
@@ -76,21 +89,25 @@ def _shortcut(field: Field, general: Callable[[Any], Any]) -> Callable[[Any], An
     if isinstance(field, CharEnumFieldInstance):
         stored = {m: str(m.value) for m in field.enum_type}
         stored |= {str(m.value): str(m.value) for m in field.enum_type}
-        return lambda value: stored[value] if value in stored else general(value)
+        return lambda values: [stored[v] if v in stored else general(v) for v in values]
     if kind is CharField:
         limit = field.max_length
-        return lambda value: value if type(value) is str and len(value) <= limit else general(value)
+        return lambda values: [
+            v if type(v) is str and len(v) <= limit else general(v) for v in values
+        ]
     if field.validators:
         return None
     if kind is DecimalField:
         quant = field.quant
-        return lambda value: value.quantize(quant) if type(value) is Decimal else general(value)
+        return lambda values: [
+            v.quantize(quant) if type(v) is Decimal else general(v) for v in values
+        ]
     exact = {IntField: int, SmallIntField: int, BigIntField: int, DateField: date}.get(kind)
     if kind is BooleanField:
         exact = bool
     if exact is None:
         return None
-    return lambda value: value if type(value) is exact else general(value)
+    return lambda values: [v if type(v) is exact else general(v) for v in values]
 
 
 async def insert_rows(
@@ -124,7 +141,7 @@ async def insert_rows(
         tail = f" ON CONFLICT ({unique}) DO NOTHING" + tail
     group = "(" + ", ".join("?" * (len(fields) + len(defaults))) + ")"
     default_values = [meta.fields_map[f].to_db_value(v, model) for f, v in defaults.items()]
-    converters = [(f, converter(model, f)) for f in fields]
+    converters = [(f, column_converter(model, f)) for f in fields]
     per_statement = max(1, MAX_PARAMETERS // (len(fields) + len(defaults)))
     found: list[dict[str, Any]] = []
     for start in range(0, len(rows), per_statement):
@@ -134,11 +151,9 @@ async def insert_rows(
             + ", ".join([group] * len(part))
             + tail
         )
-        values = [
-            value
-            for row in part
-            for value in (*(convert(row[f]) for f, convert in converters), *default_values)
-        ]
+        stored = [convert([row[f] for row in part]) for f, convert in converters]
+        stored += [[value] * len(part) for value in default_values]
+        values = list(chain.from_iterable(zip(*stored, strict=True)))
         if returning:  # asyncpg's execute_query answers an INSERT with no rows
             found += await connection.execute_query_dict(_dialect_sql(sql, dialect), values)
         else:
@@ -176,8 +191,8 @@ async def update_rows(
     dialect = connection.capabilities.dialect
     assignments = ", ".join(f'"{_column(model, f)}" = ?' for f in fields)
     sql = f'UPDATE "{model._meta.db_table}" SET {assignments} WHERE "id" = ?'
-    converters = [(f, converter(model, f)) for f in fields]
-    values = [[*(convert(row[f]) for f, convert in converters), row["id"]] for row in rows]
+    columns = [column_converter(model, f)([row[f] for row in rows]) for f in fields]
+    values = [list(row) for row in zip(*columns, [row["id"] for row in rows], strict=True)]
     await connection.execute_many(_dialect_sql(sql, dialect), values)
 
 

@@ -113,3 +113,59 @@ def test_the_same_transfers_read_alike_from_mt940_and_camt053() -> None:
         assert camt.bank_reference == f"C{i:08d}" and mt.bank_reference == f"M{i:08d}"
         assert set(camt.accounts) <= set(mt.accounts)
         assert bool(camt.accounts) == (transfers[i][2] is not None)
+
+
+def _camt(entries: str) -> bytes:
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"><BkToCstmrStmt>'
+        "<Stmt><Acct><Id><IBAN>PL61109010140000071219812874</IBAN></Id></Acct>"
+        '<Bal><Tp><CdOrPrtry><Cd>PRCD</Cd></CdOrPrtry></Tp><Amt Ccy="PLN">10.00</Amt>'
+        "<CdtDbtInd>DBIT</CdtDbtInd></Bal>"
+        '<Bal><Tp><CdOrPrtry><Cd>CLBD</Cd></CdOrPrtry></Tp><Amt Ccy="PLN">90.00</Amt>'
+        "<CdtDbtInd>CRDT</CdtDbtInd></Bal>" + entries + "</Stmt></BkToCstmrStmt></Document>"
+    ).encode()
+
+
+def test_camt053_batches_reversals_and_pending_entries() -> None:
+    batch = (
+        '<Ntry><Amt Ccy="PLN">100.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts>'
+        "<BookgDt><DtTm>2026-11-20T10:00:00</DtTm></BookgDt><NtryRef>B7</NtryRef><NtryDtls>"
+        '<TxDtls><Amt Ccy="PLN">60.00</Amt><RltdPties><Dbtr><Pty><Nm> Anna\n Nowak </Nm>'
+        "</Pty></Dbtr><CdtrAcct><Id><Othr><Id>87109010148001000000100001</Id></Othr></Id>"
+        "</CdtrAcct></RltdPties><RmtInf><Ustrd>Woda </Ustrd><Ustrd> za  listopad</Ustrd>"
+        "</RmtInf></TxDtls>"
+        '<TxDtls><Refs><AcctSvcrRef>OWN-2</AcctSvcrRef></Refs><AmtDtls><TxAmt><Amt Ccy="EUR">'
+        '40.00</Amt></TxAmt></AmtDtls><Amt Ccy="PLN">1.00</Amt></TxDtls></NtryDtls></Ntry>'
+    )
+    pending = (
+        '<Ntry><Amt Ccy="PLN">5.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>PDNG</Sts>'
+        "<BookgDt><Dt>2026-11-21</Dt></BookgDt><AcctSvcrRef>P1</AcctSvcrRef></Ntry>"
+    )
+    reversal = (
+        '<Ntry><Amt Ccy="PLN">7.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><RvslInd>true</RvslInd>'
+        "<BookgDt><Dt>2026-11-21</Dt></BookgDt><AcctSvcrRef>R1</AcctSvcrRef></Ntry>"
+    )
+    # PRCD -10, +100 booked, the pending one not, the reversal +7 (a credit booked) = 97
+    with pytest.raises(StatementMalformed, match=r"saldo końcowe 90\.00"):
+        read_statement(_camt(batch + pending + reversal))
+    first, second, waiting = read_statement(_camt(batch + pending)).entries
+    assert (first.amount, first.currency, first.bank_reference) == (Decimal(60), "PLN", "B7/1")
+    assert (first.title, first.payer_name) == ("Woda za listopad", "Anna Nowak")
+    assert first.accounts == ("87109010148001000000100001",)
+    assert first.booked_on == date(2026, 11, 20) and first.credit
+    assert (second.amount, second.currency, second.bank_reference) == (Decimal(40), "EUR", "OWN-2")
+    assert (waiting.amount, waiting.credit, waiting.bank_reference) == (Decimal(5), False, "P1")
+
+
+def test_camt053_text_cannot_forge_a_field_or_an_entry() -> None:
+    """The reader's separators (private use characters) are removed from what a file says."""
+    forged = "Woda\ue000+PL61109010140000071219812874\ue001N\ue000+1.00"
+    entry = (
+        f'<Ntry><Amt Ccy="PLN">100.00</Amt><CdtDbtInd>CRDT</CdtDbtInd>'
+        f"<BookgDt><Dt>2026-11-20</Dt></BookgDt><AcctSvcrRef>X1</AcctSvcrRef><NtryDtls><TxDtls>"
+        f"<RmtInf><Ustrd>{forged}</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>"
+    )
+    (only,) = read_statement(_camt(entry)).entries
+    assert only.title == "Woda+PL61109010140000071219812874N+1.00"
+    assert (only.amount, only.bank_reference) == (Decimal(100), "X1")
