@@ -66,6 +66,15 @@ async def viewer_accounts(ctx: Context) -> list[AccountRow]:
     return rows
 
 
+async def own_account(ctx: Context, number: str | None) -> AccountRow | None:
+    """One of the viewer's own accounts: the one with this number, else their first;
+    None when the number is not theirs or they have none (staff have none of their own)."""
+    rows = await viewer_accounts(ctx)
+    if number is None:
+        return rows[0] if rows else None
+    return next((row for row in rows if row.number == number), None)
+
+
 async def account_by_number(ctx: Context, number: str) -> AccountRow | None:
     """One of the viewer's accounts (any account for staff); None for the rest."""
     if ctx.is_staff:

@@ -41,6 +41,7 @@ DEFAULT_MAX_LENGTH = 200
 
 MAX_LENGTHS: dict[str, int] = {
     "Query.account(number)": 16,  # customer numbers (accounts.number)
+    "Query.myAccount(number)": 16,
     "Account.invoice(number)": 32,  # invoice numbers (invoices.number)
     "Query.invoice(number)": 32,
     "IssueTokenInput.login": 64,  # users.login

@@ -67,6 +67,19 @@ class ReadQuery:
 
     @strawberry.field(
         permission_classes=[CanRead],
+        description="one of the viewer's own accounts: the one with this customer number, "
+        "else their first; null when the number is not theirs or they have none (staff have "
+        "none of their own). One request can show a customer's account without asking for "
+        "their numbers first.",
+    )
+    async def my_account(
+        self, info: strawberry.Info[Context], number: str | None = None
+    ) -> Account | None:
+        row = await account_resolvers.own_account(info.context, number)
+        return Account.from_row(row) if row else None
+
+    @strawberry.field(
+        permission_classes=[CanRead],
         description="one of the viewer's invoices by its number, whichever account it is "
         "on (STAFF: any invoice)",
     )

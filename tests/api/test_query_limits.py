@@ -21,6 +21,7 @@ PAGE_VARIABLES: dict[str, dict[str, Any]] = {
     "AccountChoice": {},
     "HomePage": {},
     "Dashboard": {"number": "100001", "from": "2024-11-01", "to": "2026-10-31"},
+    "AccountDashboard": {"number": "100001", "from": "2024-11-01", "to": "2026-10-31"},
     "BillingAccountHeading": {"konto": "100001"},
     "InvoiceList": {"konto": "100001", "first": 12, "status": "UNPAID", "to": "2026-11-21"},
     "InvoiceDetail": {"number": "FV/2026/10/000001"},

@@ -254,6 +254,8 @@ async def test_several_accounts_get_a_chooser_and_unknown_numbers_a_404(
     readings = await http.get("/odczyty", params={"konto": "100002"})
     assert readings.status_code == 200 and "100002" in readings.text
     assert (await http.get("/konto", params={"konto": "100003"})).status_code == 404
+    # No customer number is that long: not theirs either (and never an error page).
+    assert (await http.get("/konto", params={"konto": "1" * 40})).status_code == 404
 
 
 @pytest.mark.usefixtures("demo")

@@ -154,11 +154,21 @@ async def choose_account(request: Request) -> AccountChoice:
     A viewer with no accounts of their own (staff) gets no account at all, whatever
     `?konto=` says: these are customers' own pages, not the back office.
     """
-    data = await run_operation(request, "AccountChoice")
+    return account_choice(request, await run_operation(request, "AccountChoice"))
+
+
+def wanted_account(request: Request) -> str | None:
+    """The number `?konto=` asks for, if any."""
+    return request.query_params.get(ACCOUNT_PARAM, "").strip() or None
+
+
+def account_choice(request: Request, data: dict[str, Any]) -> AccountChoice:
+    """`choose_account` for a page whose own operation asked for `me { login role }` and
+    `accounts { number holderName kind }` beside the rest (one request instead of two)."""
     me = data.get("me") or {}
     accounts = list(data.get("accounts") or [])
     numbers = [a["number"] for a in accounts]
-    wanted = request.query_params.get(ACCOUNT_PARAM, "").strip()
+    wanted = wanted_account(request) or ""
     if not numbers:
         wanted = ""
     elif wanted and wanted not in numbers:

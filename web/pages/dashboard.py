@@ -14,12 +14,13 @@ from starlette.routing import BaseRoute, Route
 from models.rules.talk import names_street
 from web.charts import month_charts, month_points, months_back, summarise
 from web.conditional import conditional
-from web.gql import run_operation
+from web.gql import OperationFailed, run_operation
 from web.pages._account import (
+    account_choice,
     account_url,
-    choose_account,
     customer_page,
     no_accounts,
+    wanted_account,
 )
 from web.pages.home import DISRUPTIONS
 from web.pages.readings import reading_form_view
@@ -75,14 +76,25 @@ def consumption_context(account: dict[str, Any], start: date, end: date) -> dict
 @conditional
 @customer_page
 async def dashboard(request: Request) -> Response:
-    choice = await choose_account(request)
+    start, end = months_back(request.app.state.clock.today(), CHART_MONTHS)
+    # The choice of account and its dashboard come in one request (`myAccount`).
+    variables = {
+        "number": wanted_account(request),
+        "from": start.isoformat(),
+        "to": end.isoformat(),
+    }
+    try:
+        data = await run_operation(request, "AccountDashboard", variables)
+    except OperationFailed as failure:
+        if "BAD_REQUEST" in failure.codes and variables["number"]:
+            # A `?konto=` no customer number can be (too long): not one of theirs either.
+            raise HTTPException(404, "Nie masz w eBOK konta o tym numerze.") from failure
+        raise
+    choice = account_choice(request, data)
     if choice.number is None:
         return no_accounts(request, choice, "Pulpit")
-    start, end = months_back(request.app.state.clock.today(), CHART_MONTHS)
-    variables = {"number": choice.number, "from": start.isoformat(), "to": end.isoformat()}
-    data = await run_operation(request, "Dashboard", variables)
     account = data["account"]
-    if account is None:  # unlinked between the two operations
+    if account is None:  # not theirs: account_choice has answered 404 already
         raise HTTPException(404, "Nie masz w eBOK konta o tym numerze.")
     balance = account["balance"]["amount"]
     # While the window is open the reading form is right on the meter's card; it posts
