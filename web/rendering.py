@@ -7,7 +7,7 @@ that keep htmx fragments and private pages out of shared caches are decided once
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -17,14 +17,14 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import jinja2
 import jinja2_fragments
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from models.clock import WARSAW
 from models.rules.money import NBSP, format_decimal_pl, format_pln
 from models.settings import UtilitySettings
-from web.charts import svg_drawing
+from web.charts import MonthPoint, svg_drawing
 from web.preferences import read_preferences
 
 __all__ = [
@@ -155,6 +155,27 @@ def month_pl(value: Any) -> str:
     return f"{MONTHS_PL[day.month - 1]} {day.year}"
 
 
+def usage_table_rows(points: Sequence[MonthPoint], no_data: str, yes: str, no: str) -> Markup:
+    """The rows of a consumption chart's data table (_macros/chart.html): the month, its
+    volume (`no_data` when there is none) and whether it is estimated (`yes`/`no`). Written
+    here rather than in the template for the reason `svg_drawing` is: two dozen rows of
+    filters and words cost a Jinja loop many times what the string formatting does. The
+    words still come from the template."""
+    rows = []
+    for point in points:
+        marked = ' class="usage-table__row--estimated"' if point.estimated else ""
+        if point.volume is None:
+            amount, estimated = escape(no_data), "–"
+        else:
+            amount = escape(volume(point.volume))
+            estimated = f"<strong>{escape(yes)}</strong>" if point.estimated else escape(no)
+        rows.append(
+            f'<tr{marked}>\n<th scope="row">{escape(month_pl(point.month))}</th>\n'
+            f'<td class="num">{amount}</td>\n<td>{estimated}</td>\n</tr>'
+        )
+    return Markup("\n".join(rows))
+
+
 # --- globals -------------------------------------------------------------------------
 
 
@@ -280,6 +301,7 @@ templates.filters.update(
 )
 templates.globals.update(
     svg_drawing=svg_drawing,
+    usage_table_rows=usage_table_rows,
     url_with=url_with,
     field_error=field_error,
     error_summary_items=_summary,

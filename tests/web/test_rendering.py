@@ -533,3 +533,27 @@ def test_page_texts_read_as_the_null_translations_give_them(source: str) -> None
     expected = reference.from_string(source).render(variables)
     assert templates.from_string(source).render(variables) == expected
     assert "<script>" not in expected
+
+
+def test_the_usage_table_rows_say_in_words_what_the_chart_shows() -> None:
+    from web.charts import MonthPoint
+    from web.rendering import usage_table_rows
+
+    points = [
+        MonthPoint(date(2026, 9, 1), Decimal("7.5")),
+        MonthPoint(date(2026, 10, 1), Decimal("8.125"), True),
+        MonthPoint(date(2026, 11, 1), None),
+    ]
+    html = str(usage_table_rows(points, "brak <danych>", "tak", "nie"))
+    rows = re.findall(r"<tr([^>]*)>(.*?)</tr>", html, re.S)
+    assert [attributes for attributes, _ in rows] == [
+        "",
+        ' class="usage-table__row--estimated"',
+        "",
+    ]
+    cells = [re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row) for _, row in rows]
+    assert cells == [
+        ["wrzesień 2026", "7,500\u00a0m³", "nie"],
+        ["październik 2026", "8,125\u00a0m³", "<strong>tak</strong>"],
+        ["listopad 2026", "brak &lt;danych&gt;", "–"],
+    ]
