@@ -3,16 +3,11 @@
 from __future__ import annotations
 
 import strawberry
-from strawberry.extensions import (
-    AddValidationRules,
-    MaxTokensLimiter,
-    ParserCache,
-    ValidationCache,
-)
+from strawberry.extensions import MaxTokensLimiter, ParserCache
 from strawberry.extensions.max_aliases import create_validator as alias_limit_rule
 from strawberry.extensions.query_depth_limiter import create_validator as depth_limit_rule
 
-from schema.extensions import ErrorPolicy, RequestRules
+from schema.extensions import ErrorPolicy, RequestRules, ValidatedOnce
 from schema.limits import RequestLimits
 from schema.roots import Mutation, Query
 from schema.types.accounts import Account, Contract, Meter, Reading
@@ -36,7 +31,7 @@ MAX_TOKENS = 2000
 CACHE_SIZE = 256
 
 # The limit rules are made once: the validation cache is keyed by the rule classes,
-# and limiter extensions built per request would make new classes (and miss) each time.
+# and rules built per request would be new classes (and miss) each time.
 LIMIT_RULES = [
     depth_limit_rule(max_depth=MAX_DEPTH, should_ignore=None),
     alias_limit_rule(max_alias_count=MAX_ALIASES),
@@ -77,8 +72,7 @@ schema = Schema(
         RequestRules,
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
         lambda: ParserCache(maxsize=CACHE_SIZE),
-        lambda: AddValidationRules(LIMIT_RULES),
-        lambda: ValidationCache(maxsize=CACHE_SIZE),
+        lambda: ValidatedOnce(LIMIT_RULES, size=CACHE_SIZE),
         # Bounds, cost, one credential check per request, and the hourly allowance.
         RequestLimits,
     ],

@@ -110,3 +110,16 @@ async def test_health_check_reports_the_database(
     response = await http.get("/healthz")
     assert response.status_code == 503
     assert response.json()["database"] != "ok"
+
+
+async def test_a_query_validated_before_is_refused_again_the_same_way(api: Api) -> None:
+    """Validation is kept per query text: a second caller of the same refused text gets
+    the same coded refusal, and a valid text stays valid for everyone."""
+    aliases = "{ " + " ".join(f"a{i}: termsVersion" for i in range(16)) + " }"
+    first, second = await api.run(aliases), await api.run(aliases)
+    assert first.codes == second.codes == ["QUERY_TOO_COMPLEX"]
+    assert first.errors == second.errors
+    unknown = [await api.run("{ noSuchField }") for _ in range(2)]
+    assert [r.codes for r in unknown] == [["BAD_REQUEST"], ["BAD_REQUEST"]]
+    valid = [await api.run("{ termsVersion }") for _ in range(2)]
+    assert not any(r.errors for r in valid)
