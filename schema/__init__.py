@@ -7,6 +7,7 @@ from strawberry.extensions import MaxTokensLimiter, ParserCache
 from strawberry.extensions.max_aliases import create_validator as alias_limit_rule
 from strawberry.extensions.query_depth_limiter import create_validator as depth_limit_rule
 
+from schema.execution import PlainValueExecutor
 from schema.extensions import ErrorPolicy, RequestRules, ValidatedOnce
 from schema.limits import RequestLimits
 from schema.roots import Mutation, Query
@@ -67,6 +68,7 @@ schema = Schema(
     query=Query,
     mutation=Mutation,
     types=NODE_TYPES,
+    execution_context_class=PlainValueExecutor,
     extensions=[
         ErrorPolicy,
         RequestRules,
