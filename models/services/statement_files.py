@@ -16,6 +16,7 @@ import threading
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import NamedTuple
 
 import defusedxml.ElementTree
@@ -53,7 +54,9 @@ def read_statement(data: bytes) -> Statement:
 # --- MT940 -----------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=65_536)
 def _nrb(text: str | None) -> str | None:
+    """The first account number in `text` (remembered: a payer pays again and again)."""
     found = account_numbers(text)
     return found[0] if found else None
 
@@ -236,21 +239,34 @@ def _plain_block(block: list[tuple[str, str]]) -> tuple[str | None, list[Stateme
     return account, entries
 
 
-def _plain_entry(value: str, details_text: str, currency: str) -> StatementEntry | None:
-    found = _PLAIN_61.fullmatch(value)
-    if found is None:
-        return None
-    year, month, day, entry_month, entry_day, status, amount_text = found.groups()[:7]
+@lru_cache(maxsize=4_096)
+def _plain_day(
+    year: str, month: str, day: str, entry_month: str | None, entry_day: str | None
+) -> date | None:
+    """The day an entry was booked: the entry date when given (in the year that puts
+    it nearest the value date), else the value date; None when either is no day.
+    Remembered: a statement's entries fall on a few days."""
     try:
         booked = date(2000 + int(year), int(month), int(day))
         if entry_month is not None:
-            entry = date(booked.year, int(entry_month), int(entry_day))
+            entry = date(booked.year, int(entry_month), int(entry_day))  # type: ignore[arg-type]
             if booked > entry and (booked - entry).days >= 330:
                 entry = date(booked.year + 1, entry.month, entry.day)
             elif entry > booked and (entry - booked).days >= 330:
                 entry = date(booked.year - 1, entry.month, entry.day)
             booked = entry
     except ValueError:
+        return None
+    return booked
+
+
+def _plain_entry(value: str, details_text: str, currency: str) -> StatementEntry | None:
+    found = _PLAIN_61.fullmatch(value)
+    if found is None:
+        return None
+    year, month, day, entry_month, entry_day, status, amount_text = found.groups()[:7]
+    booked = _plain_day(year, month, day, entry_month, entry_day)
+    if booked is None:
         return None
     details = read_details(details_text)
     return StatementEntry(
