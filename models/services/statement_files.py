@@ -291,8 +291,14 @@ def _plain_entry(value: str, details_text: str, currency: str) -> StatementEntry
 # A field holds the string value of the first element at its path, marked "+" when
 # the element is there ("" when it is not), so "absent" and "empty" stay apart. The
 # three separators are characters of Unicode's private use area, removed from every
-# value first, so no text in a file can forge a field or a record.
+# value first, so no text in a file can forge a field or a record. Removing them
+# (XPath's translate) takes half the transform's time, so a document that cannot
+# hold them is transformed without it: one read as UTF-8 in which neither their
+# bytes nor any character reference ("&#") appear (entities are refused before),
+# and without a zero byte (which UTF-16 and UTF-32 have, whatever the parser says
+# of a file with their byte order mark, and which no UTF-8 document may hold).
 _FIELD, _RECORD, _ITEM = "\ue000", "\ue001", "\ue002"
+_MAY_HOLD_SEPARATORS = re.compile(rb"\xee\x80[\x80-\x82]|&#|\x00")
 
 _STATEMENT_FIELDS = ("c:Acct/c:Id/c:IBAN",)
 _BALANCE_FIELDS = ("c:Tp/c:CdOrPrtry/c:Cd", "c:Amt", "c:Amt/@Ccy", "c:CdtDbtInd")
@@ -322,43 +328,51 @@ _TRANSACTION_FIELDS = (
 _REMITTANCE = "c:RmtInf/c:Ustrd"  # every one, in order: the last field of a transaction
 
 
-def _xsl_field(path: str) -> str:
-    """The first node at `path`: "+" and its string value (the separators removed),
-    or nothing when there is none; then the field separator."""
+def _xsl_value(clean: bool) -> str:
+    """The string value of the context node, the separators removed when `clean`."""
+    if not clean:
+        return '<xsl:value-of select="."/>'
+    return f"<xsl:value-of select=\"translate(., '{_FIELD}{_RECORD}{_ITEM}', '')\"/>"
+
+
+def _xsl_field(path: str, clean: bool) -> str:
+    """The first node at `path`: "+" and its string value (the separators removed
+    when `clean`), or nothing when there is none; then the field separator."""
     if "/@" in path:  # an attribute of the first element at the path
         element, attribute = path.split("/@")
         path = f"({element})[1]/@{attribute}"
     else:
         path = f"({path})[1]"
     return (
-        f'<xsl:for-each select="{path}">+<xsl:value-of select="translate(., '
-        f"'{_FIELD}{_RECORD}{_ITEM}', '')\"/></xsl:for-each><xsl:text>{_FIELD}</xsl:text>"
+        f'<xsl:for-each select="{path}">+{_xsl_value(clean)}</xsl:for-each>'
+        f"<xsl:text>{_FIELD}</xsl:text>"
     )
 
 
-def _xsl_record(kind: str, paths: tuple[str, ...], extra: str = "") -> str:
-    fields = "".join(_xsl_field(path) for path in paths)
+def _xsl_record(kind: str, paths: tuple[str, ...], clean: bool, extra: str = "") -> str:
+    fields = "".join(_xsl_field(path, clean) for path in paths)
     return f"<xsl:text>{kind}{_FIELD}</xsl:text>{fields}{extra}<xsl:text>{_RECORD}</xsl:text>"
 
 
-_REMITTANCE_ITEMS = (
-    f'<xsl:for-each select="{_REMITTANCE}"><xsl:value-of select="translate(., '
-    f"'{_FIELD}{_RECORD}{_ITEM}', '')\"/><xsl:text>{_ITEM}</xsl:text></xsl:for-each>"
-)
+def _remittance_items(clean: bool) -> str:
+    return (
+        f'<xsl:for-each select="{_REMITTANCE}">{_xsl_value(clean)}'
+        f"<xsl:text>{_ITEM}</xsl:text></xsl:for-each>"
+    )
 
 
-def _stylesheet_text(namespace: str) -> str:
+def _stylesheet_text(namespace: str, clean: bool = True) -> str:
     return (
         '<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"'
         f' xmlns:c="{namespace}"><xsl:output method="text" encoding="UTF-8"/>'
         '<xsl:template match="/"><xsl:for-each select="/*/c:BkToCstmrStmt/c:Stmt">'
-        + _xsl_record("S", _STATEMENT_FIELDS)
+        + _xsl_record("S", _STATEMENT_FIELDS, clean)
         + '<xsl:for-each select="c:Bal">'
-        + _xsl_record("B", _BALANCE_FIELDS)
+        + _xsl_record("B", _BALANCE_FIELDS, clean)
         + '</xsl:for-each><xsl:for-each select="c:Ntry">'
-        + _xsl_record("N", _ENTRY_FIELDS)
+        + _xsl_record("N", _ENTRY_FIELDS, clean)
         + '<xsl:for-each select="c:NtryDtls/c:TxDtls">'
-        + _xsl_record("T", _TRANSACTION_FIELDS, _REMITTANCE_ITEMS)
+        + _xsl_record("T", _TRANSACTION_FIELDS, clean, _remittance_items(clean))
         + "</xsl:for-each></xsl:for-each></xsl:for-each></xsl:template></xsl:stylesheet>"
     )
 
@@ -366,14 +380,21 @@ def _stylesheet_text(namespace: str) -> str:
 _stylesheets = threading.local()  # an XSLT object is used by the thread that made it
 
 
-def _stylesheet(namespace: str) -> etree.XSLT:
-    made: dict[str, etree.XSLT] = _stylesheets.__dict__.setdefault("made", {})
-    if namespace not in made:
-        made[namespace] = etree.XSLT(
-            etree.XML(_stylesheet_text(namespace).encode()),
+def _stylesheet(namespace: str, clean: bool = True) -> etree.XSLT:
+    made: dict[tuple[str, bool], etree.XSLT] = _stylesheets.__dict__.setdefault("made", {})
+    if (namespace, clean) not in made:
+        made[namespace, clean] = etree.XSLT(
+            etree.XML(_stylesheet_text(namespace, clean).encode()),
             access_control=etree.XSLTAccessControl.DENY_ALL,
         )
-    return made[namespace]
+    return made[namespace, clean]
+
+
+def _may_hold_separators(data: bytes, root: etree._Element) -> bool:
+    """Whether the document can hold a separator (see above): anything not read as
+    UTF-8, or naming one in UTF-8 or by a character reference."""
+    encoding = (root.getroottree().docinfo.encoding or "").upper()
+    return encoding != "UTF-8" or _MAY_HOLD_SEPARATORS.search(data) is not None
 
 
 class _Entry(NamedTuple):
@@ -420,9 +441,10 @@ def _values(fields: list[str]) -> list[str | None]:
     return [f[1:] if f else None for f in fields]
 
 
-def _records(root: etree._Element, namespace: str) -> list[_StatementRecords]:
-    """The statements of the document, as the transform writes them out."""
-    text = str(_stylesheet(namespace)(root))
+def _records(root: etree._Element, namespace: str, clean: bool) -> list[_StatementRecords]:
+    """The statements of the document, as the transform writes them out (`clean`:
+    with the separators removed from every value; see above)."""
+    text = str(_stylesheet(namespace, clean)(root))
     statements: list[_StatementRecords] = []
     for record in text.split(_RECORD)[:-1]:
         kind, *fields = record.split(_FIELD)
@@ -451,7 +473,7 @@ def _read_camt053(data: bytes) -> Statement:
     namespace = etree.QName(root).namespace or ""
     if not _CAMT_053.fullmatch(namespace):
         raise StatementMalformed(reason=f"nieznana przestrzeń nazw XML {namespace[:80]!r}")
-    statements = _records(root, namespace)
+    statements = _records(root, namespace, _may_hold_separators(data, root))
     if not statements:
         raise StatementMalformed(reason="brak wyciągu (Stmt) w pliku camt.053")
     entries: list[StatementEntry] = []
