@@ -256,7 +256,7 @@ async def select_rows(
     connection = connections.get("default")
     dialect = connection.capabilities.dialect
     columns = ", ".join(f'"{_column(model, f)}"' for f in fields)
-    readers = [(f, reader(model, f)) for f in fields]
+    readers = [(f, _column(model, f), reader(model, f)) for f in fields]
     column = _column(model, where)
     per_statement = MAX_PARAMETERS - len(extra_values)
     found: list[dict[str, Any]] = []
@@ -273,5 +273,5 @@ async def select_rows(
         rows = await connection.execute_query_dict(
             _dialect_sql(sql, dialect), [*part, *extra_values]
         )
-        found += [{f: read(row[_column(model, f)]) for f, read in readers} for row in rows]
+        found += [{f: read(row[name]) for f, name, read in readers} for row in rows]
     return found
