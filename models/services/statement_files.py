@@ -443,23 +443,32 @@ def _values(fields: list[str]) -> list[str | None]:
     return [f[1:] if f else None for f in fields]
 
 
+_ENTRY_END = len(_ENTRY_FIELDS) + 1
+_TRANSACTION_END = len(_TRANSACTION_FIELDS) + 1
+
+
 def _records(root: etree._Element, namespace: str, clean: bool) -> list[_StatementRecords]:
     """The statements of the document, as the transform writes them out (`clean`:
     with the separators removed from every value; see above)."""
     text = str(_stylesheet(namespace, clean)(root))
     statements: list[_StatementRecords] = []
+    transactions: list[_Transaction] = []
+    new_transaction, new_entry = _Transaction._make, _Entry._make
     for record in text.split(_RECORD)[:-1]:
-        kind, *fields = record.split(_FIELD)
+        fields = record.split(_FIELD)
+        kind = fields[0]
         if kind == "T":
-            *values, remittance = fields
-            transaction = _Transaction(*_values(values), tuple(remittance.split(_ITEM)[:-1]))
-            statements[-1].entries[-1][1].append(transaction)
+            values = [f[1:] if f else None for f in fields[1:_TRANSACTION_END]]
+            values.append(tuple(fields[_TRANSACTION_END].split(_ITEM)[:-1]))
+            transactions.append(new_transaction(values))
         elif kind == "N":
-            statements[-1].entries.append((_Entry(*_values(fields[:-1])), []))
+            transactions = []
+            entry = new_entry([f[1:] if f else None for f in fields[1:_ENTRY_END]])
+            statements[-1].entries.append((entry, transactions))
         elif kind == "B":
-            statements[-1].balances.append(_Balance(*_values(fields[:-1])))
+            statements[-1].balances.append(_Balance(*_values(fields[1:-1])))
         else:
-            statements.append(_StatementRecords(_values(fields[:-1])[0]))
+            statements.append(_StatementRecords(_values(fields[1:-1])[0]))
     return statements
 
 
