@@ -38,6 +38,7 @@ _TITLE_FIELDS = ("20", "21", "22", "23", "24", "25", "26")
 # Name and address of the other party: ~32/~33 at most banks, ~27 to ~29 at some, ~60 more.
 _PAYER_FIELDS = ("32", "33", "27", "28", "29", "60")
 _PAYER_ACCOUNT_FIELD = "38"
+_NAMED_FIELDS = frozenset((*_TITLE_FIELDS, *_PAYER_FIELDS))
 
 
 class StatementFormat(StrEnum):
@@ -93,12 +94,12 @@ def detect_format(data: bytes) -> StatementFormat:
 def subfields(details: str) -> dict[str, str]:
     """The structured `:86:` field of Polish banks (`020~00VE02~20title~27payer~38PL…`)
     as {code: text}; lines are joined as the bank split them (no space added)."""
-    text = details.replace("\r", "").replace("\n", "")
+    # One split in C: [text before the first code, code, its text, code, its text, …].
+    parts = _SUBFIELD.split(details.replace("\r", "").replace("\n", ""))
     found: dict[str, str] = {}
-    matches = list(_SUBFIELD.finditer(text))
-    for i, match in enumerate(matches):
-        end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
-        found.setdefault(match[1], text[match.end() : end])
+    for code, text in zip(parts[1::2], parts[2::2], strict=True):
+        if code not in found:
+            found[code] = text
     return found
 
 
@@ -117,22 +118,20 @@ def read_details(details: str) -> Details:
     fields = subfields(details)
     # Read subfield by subfield: a code's two digits must not run into a number.
     accounts = account_numbers(*fields.values()) if fields else account_numbers(details)
-    if not any(code in fields for code in (*_TITLE_FIELDS, *_PAYER_FIELDS)):
+    if _NAMED_FIELDS.isdisjoint(fields):
         return Details(" ".join(details.split()), None, None, accounts)
-    title = "".join(fields.get(code, "") for code in _TITLE_FIELDS)
-    payer = " ".join(" ".join(fields.get(code, "").split()) for code in _PAYER_FIELDS)
-    payer = " ".join(payer.split())
+    title = "".join([fields[code] for code in _TITLE_FIELDS if code in fields])
+    payer = " ".join(" ".join([fields[code] for code in _PAYER_FIELDS if code in fields]).split())
     account = "".join(fields.get(_PAYER_ACCOUNT_FIELD, "").split()) or None
     return Details(" ".join(title.split()), payer or None, account, accounts)
 
 
 def account_numbers(*texts: str | None) -> tuple[str, ...]:
     """Every 26-digit account number (NRB, or IBAN with PL) found in the texts."""
-    found: list[str] = []
-    for text in texts:
-        if text:
-            found += _NRB.findall("".join(text.split()).upper())
-    return tuple(dict.fromkeys(found))
+    # The texts are searched as one, kept apart by a character that is neither a
+    # digit nor white space, so no number runs from one text into the next.
+    joined = "\0".join([text for text in texts if text])
+    return tuple(dict.fromkeys(_NRB.findall("".join(joined.split()).upper())))
 
 
 def _clean_reference(reference: str | None) -> str | None:

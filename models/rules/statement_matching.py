@@ -46,8 +46,10 @@ class Match:
     invoice_number: str | None = None
 
 
+@lru_cache(maxsize=65_536)
 def title_numbers(title: str) -> TitleNumbers:
-    """Customer and invoice numbers a payer may have written in a transfer title."""
+    """Customer and invoice numbers a payer may have written in a transfer title
+    (remembered: many transfers carry the same title)."""
     upper = title.upper()
     invoices = []
     rest = upper

@@ -283,7 +283,8 @@ async def _allocate(
         ]
         chosen = (
             [credit.chosen_invoice_id]
-            if credit.chosen_invoice_id in {c.id for c in candidates}
+            if credit.chosen_invoice_id is not None
+            and any(c.id == credit.chosen_invoice_id for c in candidates)
             else None
         )
         if credit.chosen_invoice_id is not None:

@@ -66,9 +66,7 @@ def column_converter(model: type[Model], field: str) -> Callable[[list[Any]], li
     checks, goes the field's own way.
     """
     general = field_conversion(model, field)
-    return _shortcut(model._meta.fields_map[field], general) or (
-        lambda values: [general(value) for value in values]
-    )
+    return _shortcut(model._meta.fields_map[field], general) or _each_object_once(general)
 
 
 def field_conversion(model: type[Model], field: str) -> Callable[[Any], Any]:
@@ -79,6 +77,25 @@ def field_conversion(model: type[Model], field: str) -> Callable[[Any], Any]:
 
 
 Column = Callable[[list[Any]], list[Any]]
+
+
+def _each_object_once(general: Callable[[Any], Any]) -> Column:
+    """A column converted value by value, each object once: the same object (a chunk's
+    one `created_at`, say) is converted the first time it comes and its stored value
+    reused. Told apart by identity, never by equality (two equal datetimes in different
+    zones are stored differently); the column holds every object while it runs."""
+
+    def convert(values: list[Any]) -> list[Any]:
+        done: dict[int, Any] = {}
+        stored = []
+        for value in values:
+            key = id(value)
+            if key not in done:
+                done[key] = general(value)
+            stored.append(done[key])
+        return stored
+
+    return convert
 
 
 def _shortcut(field: Field, general: Callable[[Any], Any]) -> Column | None:
@@ -239,7 +256,7 @@ async def select_rows(
     connection = connections.get("default")
     dialect = connection.capabilities.dialect
     columns = ", ".join(f'"{_column(model, f)}"' for f in fields)
-    readers = [(f, reader(model, f)) for f in fields]
+    readers = [(f, _column(model, f), reader(model, f)) for f in fields]
     column = _column(model, where)
     per_statement = MAX_PARAMETERS - len(extra_values)
     found: list[dict[str, Any]] = []
@@ -256,5 +273,5 @@ async def select_rows(
         rows = await connection.execute_query_dict(
             _dialect_sql(sql, dialect), [*part, *extra_values]
         )
-        found += [{f: read(row[_column(model, f)]) for f, read in readers} for row in rows]
+        found += [{f: read(row[name]) for f, name, read in readers} for row in rows]
     return found

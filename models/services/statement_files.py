@@ -16,6 +16,7 @@ import threading
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import NamedTuple
 
 import defusedxml.ElementTree
@@ -53,7 +54,9 @@ def read_statement(data: bytes) -> Statement:
 # --- MT940 -----------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=65_536)
 def _nrb(text: str | None) -> str | None:
+    """The first account number in `text` (remembered: a payer pays again and again)."""
     found = account_numbers(text)
     return found[0] if found else None
 
@@ -236,21 +239,34 @@ def _plain_block(block: list[tuple[str, str]]) -> tuple[str | None, list[Stateme
     return account, entries
 
 
-def _plain_entry(value: str, details_text: str, currency: str) -> StatementEntry | None:
-    found = _PLAIN_61.fullmatch(value)
-    if found is None:
-        return None
-    year, month, day, entry_month, entry_day, status, amount_text = found.groups()[:7]
+@lru_cache(maxsize=4_096)
+def _plain_day(
+    year: str, month: str, day: str, entry_month: str | None, entry_day: str | None
+) -> date | None:
+    """The day an entry was booked: the entry date when given (in the year that puts
+    it nearest the value date), else the value date; None when either is no day.
+    Remembered: a statement's entries fall on a few days."""
     try:
         booked = date(2000 + int(year), int(month), int(day))
         if entry_month is not None:
-            entry = date(booked.year, int(entry_month), int(entry_day))
+            entry = date(booked.year, int(entry_month), int(entry_day))  # type: ignore[arg-type]
             if booked > entry and (booked - entry).days >= 330:
                 entry = date(booked.year + 1, entry.month, entry.day)
             elif entry > booked and (entry - booked).days >= 330:
                 entry = date(booked.year - 1, entry.month, entry.day)
             booked = entry
     except ValueError:
+        return None
+    return booked
+
+
+def _plain_entry(value: str, details_text: str, currency: str) -> StatementEntry | None:
+    found = _PLAIN_61.fullmatch(value)
+    if found is None:
+        return None
+    year, month, day, entry_month, entry_day, status, amount_text = found.groups()[:7]
+    booked = _plain_day(year, month, day, entry_month, entry_day)
+    if booked is None:
         return None
     details = read_details(details_text)
     return StatementEntry(
@@ -275,8 +291,16 @@ def _plain_entry(value: str, details_text: str, currency: str) -> StatementEntry
 # A field holds the string value of the first element at its path, marked "+" when
 # the element is there ("" when it is not), so "absent" and "empty" stay apart. The
 # three separators are characters of Unicode's private use area, removed from every
-# value first, so no text in a file can forge a field or a record.
+# value first, so no text in a file can forge a field or a record. Removing them
+# (XPath's translate) takes half the transform's time, so a document that cannot
+# hold them is transformed without it: one read as UTF-8 in which neither their
+# bytes nor any character reference ("&#") appear (entities are refused before),
+# and without a zero byte (which UTF-16 and UTF-32 have, whatever the parser says
+# of a file with their byte order mark, and which no UTF-8 document may hold).
 _FIELD, _RECORD, _ITEM = "\ue000", "\ue001", "\ue002"
+# Searched for one at a time (a bytes search, far quicker than one alternation):
+# the UTF-8 lead bytes of U+E000 to U+E03F, a character reference, a zero byte.
+_MAY_HOLD_SEPARATORS = (b"\xee\x80", b"&#", b"\x00")
 
 _STATEMENT_FIELDS = ("c:Acct/c:Id/c:IBAN",)
 _BALANCE_FIELDS = ("c:Tp/c:CdOrPrtry/c:Cd", "c:Amt", "c:Amt/@Ccy", "c:CdtDbtInd")
@@ -306,43 +330,51 @@ _TRANSACTION_FIELDS = (
 _REMITTANCE = "c:RmtInf/c:Ustrd"  # every one, in order: the last field of a transaction
 
 
-def _xsl_field(path: str) -> str:
-    """The first node at `path`: "+" and its string value (the separators removed),
-    or nothing when there is none; then the field separator."""
+def _xsl_value(clean: bool) -> str:
+    """The string value of the context node, the separators removed when `clean`."""
+    if not clean:
+        return '<xsl:value-of select="."/>'
+    return f"<xsl:value-of select=\"translate(., '{_FIELD}{_RECORD}{_ITEM}', '')\"/>"
+
+
+def _xsl_field(path: str, clean: bool) -> str:
+    """The first node at `path`: "+" and its string value (the separators removed
+    when `clean`), or nothing when there is none; then the field separator."""
     if "/@" in path:  # an attribute of the first element at the path
         element, attribute = path.split("/@")
         path = f"({element})[1]/@{attribute}"
     else:
         path = f"({path})[1]"
     return (
-        f'<xsl:for-each select="{path}">+<xsl:value-of select="translate(., '
-        f"'{_FIELD}{_RECORD}{_ITEM}', '')\"/></xsl:for-each><xsl:text>{_FIELD}</xsl:text>"
+        f'<xsl:for-each select="{path}">+{_xsl_value(clean)}</xsl:for-each>'
+        f"<xsl:text>{_FIELD}</xsl:text>"
     )
 
 
-def _xsl_record(kind: str, paths: tuple[str, ...], extra: str = "") -> str:
-    fields = "".join(_xsl_field(path) for path in paths)
+def _xsl_record(kind: str, paths: tuple[str, ...], clean: bool, extra: str = "") -> str:
+    fields = "".join(_xsl_field(path, clean) for path in paths)
     return f"<xsl:text>{kind}{_FIELD}</xsl:text>{fields}{extra}<xsl:text>{_RECORD}</xsl:text>"
 
 
-_REMITTANCE_ITEMS = (
-    f'<xsl:for-each select="{_REMITTANCE}"><xsl:value-of select="translate(., '
-    f"'{_FIELD}{_RECORD}{_ITEM}', '')\"/><xsl:text>{_ITEM}</xsl:text></xsl:for-each>"
-)
+def _remittance_items(clean: bool) -> str:
+    return (
+        f'<xsl:for-each select="{_REMITTANCE}">{_xsl_value(clean)}'
+        f"<xsl:text>{_ITEM}</xsl:text></xsl:for-each>"
+    )
 
 
-def _stylesheet_text(namespace: str) -> str:
+def _stylesheet_text(namespace: str, clean: bool = True) -> str:
     return (
         '<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"'
         f' xmlns:c="{namespace}"><xsl:output method="text" encoding="UTF-8"/>'
         '<xsl:template match="/"><xsl:for-each select="/*/c:BkToCstmrStmt/c:Stmt">'
-        + _xsl_record("S", _STATEMENT_FIELDS)
+        + _xsl_record("S", _STATEMENT_FIELDS, clean)
         + '<xsl:for-each select="c:Bal">'
-        + _xsl_record("B", _BALANCE_FIELDS)
+        + _xsl_record("B", _BALANCE_FIELDS, clean)
         + '</xsl:for-each><xsl:for-each select="c:Ntry">'
-        + _xsl_record("N", _ENTRY_FIELDS)
+        + _xsl_record("N", _ENTRY_FIELDS, clean)
         + '<xsl:for-each select="c:NtryDtls/c:TxDtls">'
-        + _xsl_record("T", _TRANSACTION_FIELDS, _REMITTANCE_ITEMS)
+        + _xsl_record("T", _TRANSACTION_FIELDS, clean, _remittance_items(clean))
         + "</xsl:for-each></xsl:for-each></xsl:for-each></xsl:template></xsl:stylesheet>"
     )
 
@@ -350,14 +382,21 @@ def _stylesheet_text(namespace: str) -> str:
 _stylesheets = threading.local()  # an XSLT object is used by the thread that made it
 
 
-def _stylesheet(namespace: str) -> etree.XSLT:
-    made: dict[str, etree.XSLT] = _stylesheets.__dict__.setdefault("made", {})
-    if namespace not in made:
-        made[namespace] = etree.XSLT(
-            etree.XML(_stylesheet_text(namespace).encode()),
+def _stylesheet(namespace: str, clean: bool = True) -> etree.XSLT:
+    made: dict[tuple[str, bool], etree.XSLT] = _stylesheets.__dict__.setdefault("made", {})
+    if (namespace, clean) not in made:
+        made[namespace, clean] = etree.XSLT(
+            etree.XML(_stylesheet_text(namespace, clean).encode()),
             access_control=etree.XSLTAccessControl.DENY_ALL,
         )
-    return made[namespace]
+    return made[namespace, clean]
+
+
+def _may_hold_separators(data: bytes, root: etree._Element) -> bool:
+    """Whether the document can hold a separator (see above): anything not read as
+    UTF-8, or naming one in UTF-8 or by a character reference."""
+    encoding = (root.getroottree().docinfo.encoding or "").upper()
+    return encoding != "UTF-8" or any(mark in data for mark in _MAY_HOLD_SEPARATORS)
 
 
 class _Entry(NamedTuple):
@@ -404,22 +443,32 @@ def _values(fields: list[str]) -> list[str | None]:
     return [f[1:] if f else None for f in fields]
 
 
-def _records(root: etree._Element, namespace: str) -> list[_StatementRecords]:
-    """The statements of the document, as the transform writes them out."""
-    text = str(_stylesheet(namespace)(root))
+_ENTRY_END = len(_ENTRY_FIELDS) + 1
+_TRANSACTION_END = len(_TRANSACTION_FIELDS) + 1
+
+
+def _records(root: etree._Element, namespace: str, clean: bool) -> list[_StatementRecords]:
+    """The statements of the document, as the transform writes them out (`clean`:
+    with the separators removed from every value; see above)."""
+    text = str(_stylesheet(namespace, clean)(root))
     statements: list[_StatementRecords] = []
+    transactions: list[_Transaction] = []
+    new_transaction, new_entry = _Transaction._make, _Entry._make
     for record in text.split(_RECORD)[:-1]:
-        kind, *fields = record.split(_FIELD)
+        fields = record.split(_FIELD)
+        kind = fields[0]
         if kind == "T":
-            *values, remittance = fields
-            transaction = _Transaction(*_values(values), tuple(remittance.split(_ITEM)[:-1]))
-            statements[-1].entries[-1][1].append(transaction)
+            values = [f[1:] if f else None for f in fields[1:_TRANSACTION_END]]
+            values.append(tuple(fields[_TRANSACTION_END].split(_ITEM)[:-1]))
+            transactions.append(new_transaction(values))
         elif kind == "N":
-            statements[-1].entries.append((_Entry(*_values(fields[:-1])), []))
+            transactions = []
+            entry = new_entry([f[1:] if f else None for f in fields[1:_ENTRY_END]])
+            statements[-1].entries.append((entry, transactions))
         elif kind == "B":
-            statements[-1].balances.append(_Balance(*_values(fields[:-1])))
+            statements[-1].balances.append(_Balance(*_values(fields[1:-1])))
         else:
-            statements.append(_StatementRecords(_values(fields[:-1])[0]))
+            statements.append(_StatementRecords(_values(fields[1:-1])[0]))
     return statements
 
 
@@ -435,7 +484,7 @@ def _read_camt053(data: bytes) -> Statement:
     namespace = etree.QName(root).namespace or ""
     if not _CAMT_053.fullmatch(namespace):
         raise StatementMalformed(reason=f"nieznana przestrzeń nazw XML {namespace[:80]!r}")
-    statements = _records(root, namespace)
+    statements = _records(root, namespace, _may_hold_separators(data, root))
     if not statements:
         raise StatementMalformed(reason="brak wyciągu (Stmt) w pliku camt.053")
     entries: list[StatementEntry] = []
@@ -507,7 +556,13 @@ def _check_balances(balances: list[_Balance], movement: Decimal) -> None:
         raise StatementMalformed(reason=f"saldo końcowe {closing} nie wynika z operacji ({total})")
 
 
+# An amount as banks write it: digits, and at most two after the point.
+_PLAIN_AMOUNT = re.compile(r"[0-9]{1,18}(?:\.[0-9]{1,2})?")
+
+
 def _amount(text: str | None, currency: str | None, where: str) -> tuple[Decimal, str]:
+    if text is not None and _PLAIN_AMOUNT.fullmatch(text):
+        return Decimal(text), currency or ""  # what the checks below would let through
     if not (text or "").strip():
         raise StatementMalformed(reason=f"brak kwoty ({where})")
     try:
@@ -520,10 +575,19 @@ def _amount(text: str | None, currency: str | None, where: str) -> tuple[Decimal
 
 
 def _day(text: str | None, where: str) -> date:
+    found = _iso_day((text or "").strip()[:10])
+    if found is None:
+        raise StatementMalformed(reason=f"błędna data księgowania ({where})")
+    return found
+
+
+@lru_cache(maxsize=4_096)
+def _iso_day(text: str) -> date | None:
+    """The day, or None (remembered: a statement's entries fall on a few days)."""
     try:
-        return date.fromisoformat((text or "").strip()[:10])
-    except ValueError as exc:
-        raise StatementMalformed(reason=f"błędna data księgowania ({where})") from exc
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
 
 
 def _camt_entries(
@@ -558,7 +622,10 @@ def _camt_entries(
         if reference is None and entry_reference:
             reference = entry_reference if len(details) == 1 else f"{entry_reference}/{index}"
         debtor = tx.debtor or tx.debtor_party
-        title = " ".join(" ".join(u.split()) for u in tx.remittance).strip()
+        if len(tx.remittance) == 1:
+            title = " ".join(tx.remittance[0].split())
+        else:
+            title = " ".join(" ".join(u.split()) for u in tx.remittance).strip()
         found.append(
             StatementEntry(
                 amount=tx_amount,

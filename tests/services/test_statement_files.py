@@ -169,3 +169,37 @@ def test_camt053_text_cannot_forge_a_field_or_an_entry() -> None:
     (only,) = read_statement(_camt(entry)).entries
     assert only.title == "Woda+PL61109010140000071219812874N+1.00"
     assert (only.amount, only.bank_reference) == (Decimal(100), "X1")
+
+
+@pytest.mark.parametrize(
+    "forged",
+    ["Woda&#xE000;+1.00&#57345;N&#xe000;+1.00", "Woda\ue000+1.00\ue001N\ue000+1.00"],
+    ids=["character references", "literal"],
+)
+@pytest.mark.parametrize("encoding", ["UTF-8", "ISO-8859-2"])
+def test_camt053_text_cannot_forge_a_field_in_any_encoding(forged: str, encoding: str) -> None:
+    """A document that may hold the separators is read with them removed, however it
+    names them: literally (where its encoding can), or by character references."""
+    if encoding == "ISO-8859-2" and "&#" not in forged:
+        return  # the characters themselves cannot be written in ISO-8859-2
+    entry = (
+        f'<Ntry><Amt Ccy="PLN">100.00</Amt><CdtDbtInd>CRDT</CdtDbtInd>'
+        f"<BookgDt><Dt>2026-11-20</Dt></BookgDt><AcctSvcrRef>X1</AcctSvcrRef><NtryDtls><TxDtls>"
+        f"<RmtInf><Ustrd>{forged} Łódź</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>"
+    )
+    text = _camt(entry).decode().replace('encoding="UTF-8"', f'encoding="{encoding}"')
+    (only,) = read_statement(text.encode(encoding)).entries
+    assert only.title == "Woda+1.00N+1.00 Łódź"
+    assert (only.amount, only.bank_reference) == (Decimal(100), "X1")
+
+
+def test_camt053_without_separators_reads_alike_either_way() -> None:
+    """A plain UTF-8 document skips removing the separators, and reads the same."""
+    data = camt053(_transfers([str(n) for n in range(100001, 100051)], 300, seed=5), "S")
+    parser = statement_files.etree.XMLParser(resolve_entities=False, no_network=True)
+    root = statement_files.etree.fromstring(data, parser=parser)
+    assert not statement_files._may_hold_separators(data, root)
+    namespace = statement_files.etree.QName(root).namespace or ""
+    assert statement_files._records(root, namespace, False) == statement_files._records(
+        root, namespace, True
+    )
