@@ -161,16 +161,18 @@ def usage_table_rows(points: Sequence[MonthPoint], no_data: str, yes: str, no: s
     here rather than in the template for the reason `svg_drawing` is: two dozen rows of
     filters and words cost a Jinja loop many times what the string formatting does. The
     words still come from the template."""
+    no_data, yes, no = escape(no_data), f"<strong>{escape(yes)}</strong>", escape(no)
     rows = []
     for point in points:
         marked = ' class="usage-table__row--estimated"' if point.estimated else ""
+        month = f"{MONTHS_PL[point.month.month - 1]} {point.month.year}"
         if point.volume is None:
-            amount, estimated = escape(no_data), "–"
+            amount, estimated = no_data, "–"
         else:
-            amount = escape(volume(point.volume))
-            estimated = f"<strong>{escape(yes)}</strong>" if point.estimated else escape(no)
+            amount = format_decimal_pl(point.volume, 3) + NBSP + "m³"
+            estimated = yes if point.estimated else no
         rows.append(
-            f'<tr{marked}>\n<th scope="row">{escape(month_pl(point.month))}</th>\n'
+            f'<tr{marked}>\n<th scope="row">{month}</th>\n'
             f'<td class="num">{amount}</td>\n<td>{estimated}</td>\n</tr>'
         )
     return Markup("\n".join(rows))
