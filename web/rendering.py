@@ -16,6 +16,8 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import jinja2
+import jinja2.ext
+import jinja2.lexer
 import jinja2_fragments
 from markupsafe import Markup, escape
 from starlette.requests import Request
@@ -275,12 +277,57 @@ def polish_text(text: str, /, **variables: Any) -> Markup:
     return Markup(text) % variables
 
 
+# Tokens beside `_("...")` that keep it a call: the operators, and `.`, `[` or `(` after.
+_OPERATORS = frozenset({"tilde", "add", "sub", "mul", "div", "floordiv", "mod", "pow"})
+_NOT_BEFORE = _OPERATORS | {"dot"}
+_NOT_AFTER = _OPERATORS | {"dot", "lbracket", "lparen"}
+
+
+class ConstantTexts(jinja2.ext.Extension):
+    """`_("a constant text")` is written into the compiled template as the text itself.
+
+    A template's call goes through Jinja's `Context.call` (about a hundred times a page),
+    though a text without variables always comes out the same: `polish_text` gives it as
+    markup, `%%` made `%`. The token stream is rewritten to `"text"|safe`, which Jinja
+    folds into a constant when it compiles the template. Calls with variables, with a
+    text that is no valid format, or beside an operator are left as they are: Jinja's
+    folding of `"a"|safe ~ "<"` would lose the markup and escape the text.
+    """
+
+    def filter_stream(self, stream: jinja2.lexer.TokenStream) -> Iterable[jinja2.lexer.Token]:
+        tokens = list(stream)
+        index = 0
+        while index < len(tokens):
+            token = tokens[index]
+            call = tokens[index : index + 4]
+            if (
+                token.type == "name"
+                and token.value == "_"
+                and [t.type for t in call] == ["name", "lparen", "string", "rparen"]
+                and (index == 0 or tokens[index - 1].type not in _NOT_BEFORE)
+                and (index + 4 >= len(tokens) or tokens[index + 4].type not in _NOT_AFTER)
+            ):
+                try:
+                    text = call[2].value % {}
+                except (TypeError, ValueError, KeyError):
+                    text = None
+                if text is not None:
+                    line = token.lineno
+                    yield jinja2.lexer.Token(line, "string", text)
+                    yield jinja2.lexer.Token(line, "pipe", "|")
+                    yield jinja2.lexer.Token(line, "name", "safe")
+                    index += 4
+                    continue
+            yield token
+            index += 1
+
+
 templates = jinja2.Environment(
     loader=jinja2.FileSystemLoader(TEMPLATE_DIR),
     autoescape=jinja2.select_autoescape(enabled_extensions=("html",), default_for_string=True),
     trim_blocks=True,
     lstrip_blocks=True,
-    extensions=["jinja2.ext.i18n"],
+    extensions=["jinja2.ext.i18n", ConstantTexts],
     # A typo in a template should fail a test, not print an empty string to a customer.
     undefined=jinja2.StrictUndefined,
 )

@@ -517,6 +517,8 @@ def test_parse_date_input_refuses_nonsense(text: str) -> None:
     [
         '{{ _("Zużycie wody w m³") }}',
         '{{ _("100%% pewności") }}',
+        "{{ _('Wodociągi & <abbr>BOK</abbr>') ~ '<' }}",
+        '{% set label = _("Kontrast") %}{{ label }}: {{ label|lower }}',
         '{{ _("%(n)s faktur do zapłaty", n="<b>3</b>") }}',
         '{{ _("Konto %(number)s", number=number) }} i {{ _("Konto %(number)s", number="1") }}',
         "{% trans %}Masz   {{ number }}\n  faktur{% endtrans %}",
@@ -533,6 +535,17 @@ def test_page_texts_read_as_the_null_translations_give_them(source: str) -> None
     expected = reference.from_string(source).render(variables)
     assert templates.from_string(source).render(variables) == expected
     assert "<script>" not in expected
+
+
+def test_constant_texts_are_written_into_the_compiled_template() -> None:
+    """A text without variables costs no call when the page renders; one with
+    variables, or one that is no valid format, is still called."""
+    folded = templates.compile('{{ _("Pulpit") }}', raw=True)
+    assert "context.call" not in folded and "Pulpit" in folded
+    called = templates.compile('{{ _("Konto %(n)s", n=1) }}{{ _("50% off") }}', raw=True)
+    assert called.count("context.call") == 2
+    with pytest.raises((TypeError, ValueError)):
+        templates.from_string('{{ _("50% off") }}').render()
 
 
 def test_the_usage_table_rows_say_in_words_what_the_chart_shows() -> None:
