@@ -29,16 +29,17 @@ from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.field import StrawberryField
 
-# id(GraphQLField) -> (attribute, leaf type), or None for a field that is not plain.
-_PLAIN: dict[int, tuple[str, GraphQLLeafType] | None] = {}
+# id(GraphQLField) -> the field (kept, so that its id is never another field's) and
+# (attribute, leaf type), or None for a field that is not plain.
+_PLAIN: dict[int, tuple[GraphQLField, tuple[str, GraphQLLeafType] | None]] = {}
 
 
 def _plain(field: GraphQLField) -> tuple[str, GraphQLLeafType] | None:
-    known = _PLAIN.get(id(field), Undefined)
-    if known is not Undefined:
-        return known  # type: ignore[return-value]
+    known = _PLAIN.get(id(field))
+    if known is not None and known[0] is field:
+        return known[1]
     found = None
-    definition = field.extensions.get(GraphQLCoreConverter.DEFINITION_BACKREF)
+    definition = (field.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
     leaf = get_nullable_type(field.type)
     if (
         isinstance(definition, StrawberryField)
@@ -49,7 +50,7 @@ def _plain(field: GraphQLField) -> tuple[str, GraphQLLeafType] | None:
         and is_leaf_type(leaf)
     ):
         found = (definition.python_name, leaf)
-    _PLAIN[id(field)] = found
+    _PLAIN[id(field)] = (field, found)
     return found
 
 
