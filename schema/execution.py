@@ -54,6 +54,24 @@ def _plain(field: GraphQLField) -> tuple[str, GraphQLLeafType] | None:
     return found
 
 
+_GENERAL = object()  # "go the general way"
+
+
+def _plain_value(source: Any, attribute: str, leaf: GraphQLLeafType, is_awaitable: Any) -> Any:
+    """The coerced value of a plain field, or _GENERAL for anything graphql-core's
+    general way must handle (and report, for an error)."""
+    try:
+        value = getattr(source, attribute)
+        if value is None or value is Undefined or isinstance(value, Exception):
+            return _GENERAL
+        if is_awaitable(value):
+            return _GENERAL
+        coerced = leaf.coerce_output_value(value)
+    except Exception:  # the general way reads it again and reports the error
+        return _GENERAL
+    return _GENERAL if coerced is None or coerced is Undefined else coerced
+
+
 class PlainValueExecutor(StrawberryGraphQLCoreExecutionContext):
     def execute_field(
         self,
@@ -69,20 +87,9 @@ class PlainValueExecutor(StrawberryGraphQLCoreExecutionContext):
             field = self.schema.get_field(parent_type, node.name.value)
             plain = None if field is None or node.arguments else _plain(field)
             if plain is not None:
-                attribute, leaf = plain
-                try:
-                    value = getattr(source, attribute)
-                    if not (
-                        value is None
-                        or value is Undefined
-                        or isinstance(value, Exception)
-                        or self.is_awaitable(value)
-                    ):
-                        coerced = leaf.coerce_output_value(value)
-                        if coerced is not None and coerced is not Undefined:
-                            return coerced
-                except Exception:  # the general way below reports it
-                    pass
+                value = _plain_value(source, *plain, self.is_awaitable)
+                if value is not _GENERAL:
+                    return value
         return super().execute_field(
             parent_type, source, field_details_list, path, position_context
         )

@@ -30,11 +30,11 @@ MAX_UPLOAD_FIELDS = 20
 
 
 class _BodyTooLarge(Exception):
-    pass
+    """The form's body grew past its limit while it arrived."""
 
 
 class _TooManyFiles(Exception):
-    pass
+    """The form carries more files than the page accepts."""
 
 
 class UploadForm:

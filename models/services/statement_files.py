@@ -501,7 +501,7 @@ def _read_camt053(data: bytes) -> Statement:
 
 
 class _RootSeen(Exception):
-    pass
+    """The parser reached the root element: nothing more to check before it."""
 
 
 class _StopAtRoot:
