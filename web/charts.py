@@ -302,16 +302,17 @@ def svg_drawing(chart: BarChart, id: str, variant: str, title: str, desc: str) -
     the whole string formatting; the words (`title`, `desc`) still come from the template,
     and the month names are the ones above."""
     layout = chart.layout
+    eid = escape(id)  # once: it is in every estimated bar's fill
     left, right, baseline = _n(chart.plot_left), _n(chart.plot_right), _n(chart.baseline)
     label_x = _n(chart.plot_left - 6)
     parts = [
         f'<svg class="chart usage-chart usage-chart--{escape(variant)}"'
         f' viewBox="0 0 {layout.width} {layout.height}" role="img"'
-        f' aria-labelledby="{escape(id)}-title" aria-describedby="{escape(id)}-desc"'
+        f' aria-labelledby="{eid}-title" aria-describedby="{eid}-desc"'
         f' focusable="false" font-size="{layout.font_size}">',
-        f'<title id="{escape(id)}-title">{escape(title)}</title>',
-        f'<desc id="{escape(id)}-desc">{escape(desc)}</desc>',
-        f'<defs><pattern id="{escape(id)}-hatch" width="6" height="6"'
+        f'<title id="{eid}-title">{escape(title)}</title>',
+        f'<desc id="{eid}-desc">{escape(desc)}</desc>',
+        f'<defs><pattern id="{eid}-hatch" width="6" height="6"'
         ' patternUnits="userSpaceOnUse" patternTransform="rotate(45)">'
         '<rect class="usage-chart__hatch-ground" width="6" height="6"/>'
         '<line class="usage-chart__hatch" x1="1.5" y1="0" x2="1.5" y2="6"/>'
@@ -330,9 +331,10 @@ def svg_drawing(chart: BarChart, id: str, variant: str, title: str, desc: str) -
         f'<text class="chart-label usage-chart__unit" x="{label_x}" y="{_n(layout.top - 10)}"'
         ' text-anchor="end">m³</text></g><g class="usage-chart__bars">'
     )
+    hatch = f' fill="url(#{eid}-hatch)"'
     for bar in chart.bars:
         kind = "estimated" if bar.point.estimated else "read"
-        fill = f' fill="url(#{escape(id)}-hatch)"' if bar.point.estimated else ""
+        fill = hatch if bar.point.estimated else ""
         parts.append(
             f'<rect class="usage-chart__bar usage-chart__bar--{kind}" x="{_n(bar.x)}"'
             f' y="{_n(bar.y)}" width="{_n(bar.width)}" height="{_n(bar.height)}"{fill}/>'

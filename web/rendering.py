@@ -330,6 +330,9 @@ templates = jinja2.Environment(
     extensions=["jinja2.ext.i18n", ConstantTexts],
     # A typo in a template should fail a test, not print an empty string to a customer.
     undefined=jinja2.StrictUndefined,
+    # Templates ship with the code and change only with a new release (a restart):
+    # no stat() of every template a page imports, on every page.
+    auto_reload=False,
 )
 # Polish is the source language: untranslated strings are the Polish text itself.
 # New-style gettext escapes and formats (`_("%(n)s faktur", n=3)`) safely.
