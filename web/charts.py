@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from markupsafe import Markup, escape
 
@@ -52,8 +52,11 @@ MONTH_ABBREVIATIONS_PL = (
 )
 
 
-@dataclass(frozen=True)
-class MonthPoint:
+# The points, bars, ticks and labels are named tuples: a dashboard makes a hundred and
+# fifty of them, and a frozen dataclass costs several times a tuple to make.
+
+
+class MonthPoint(NamedTuple):
     """One month of consumption; `volume` is None when the month has no data."""
 
     month: date
@@ -81,8 +84,7 @@ WIDE = ChartLayout(width=720, height=300)
 COMPACT = ChartLayout(width=340, height=260, left=34, right=14, label_every=3, font_size=12)
 
 
-@dataclass(frozen=True)
-class Bar:
+class Bar(NamedTuple):
     x: float
     y: float
     width: float
@@ -90,14 +92,12 @@ class Bar:
     point: MonthPoint
 
 
-@dataclass(frozen=True)
-class Tick:
+class Tick(NamedTuple):
     y: float
     value: Decimal
 
 
-@dataclass(frozen=True)
-class AxisLabel:
+class AxisLabel(NamedTuple):
     x: float
     text: str
 
