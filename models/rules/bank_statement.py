@@ -47,7 +47,7 @@ class StatementFormat(StrEnum):
     CAMT053 = "camt.053"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StatementEntry:
     """One transaction of a statement, credit or debit, as the bank reported it."""
 

@@ -86,7 +86,7 @@ class StatementSummary:
     unmatched: int
 
 
-@dataclass
+@dataclass(slots=True)
 class _Credit:
     entry: StatementEntry
     reference: str
