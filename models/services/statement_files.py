@@ -340,11 +340,11 @@ def _xsl_value(clean: bool) -> str:
 def _xsl_field(path: str, clean: bool) -> str:
     """The first node at `path`: "+" and its string value (the separators removed
     when `clean`), or nothing when there is none; then the field separator."""
-    if "/@" in path:  # an attribute of the first element at the path
-        element, attribute = path.split("/@")
-        path = f"({element})[1]/@{attribute}"
-    else:
-        path = f"({path})[1]"
+    element, _, attribute = path.partition("/@")  # an attribute of the first element
+    # The first element: for one step, the step's own [1], which libxslt finds without
+    # gathering every match first (the same node); for more, the path's first.
+    first = f"{element}[1]" if "/" not in element else f"({element})[1]"
+    path = f"{first}/@{attribute}" if attribute else first
     return (
         f'<xsl:for-each select="{path}">+{_xsl_value(clean)}</xsl:for-each>'
         f"<xsl:text>{_FIELD}</xsl:text>"
