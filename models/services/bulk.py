@@ -10,6 +10,7 @@ stored text is the ORM's to the character on SQLite and PostgreSQL alike.
 from __future__ import annotations
 
 import re
+import sqlite3
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
@@ -182,6 +183,14 @@ async def insert_columns(
     stored = [column_converter(model, f)(list(values)) for f, values in columns.items()]
     once = [converter(model, f)(v) for f, v in same.items()]
     once += [meta.fields_map[f].to_db_value(v, model) for f, v in defaults.items()]
+    if dialect != "postgres":
+        # A value in every row (a chunk's created_at), and a day most rows share, is
+        # bound as the driver's adapter makes it once, not once a row.
+        once = [_bound(v) for v in once]
+        stored = [
+            _each_object_once(_bound)(column) if type(meta.fields_map[f]) is DateField else column
+            for f, column in zip(columns, stored, strict=True)
+        ]
     # Every row's values in order, the shared ones repeated: flattened in C.
     flat = list(chain.from_iterable(zip(*stored, *([v] * count for v in once), strict=True)))
     per_statement = max(1, MAX_PARAMETERS // width)
@@ -195,6 +204,18 @@ async def insert_columns(
         else:
             await connection.execute_query(_dialect_sql(sql, dialect), values)
     return found
+
+
+_PLAIN = (str, int, float, bytes, type(None))
+
+
+def _bound(value: Any) -> Any:
+    """What sqlite3 binds for `value`: its registered adapter's result (the ORM's, for
+    dates, times and decimals), or the value itself."""
+    if type(value) in _PLAIN:
+        return value
+    adapt = sqlite3.adapters.get((type(value), sqlite3.PrepareProtocol))
+    return value if adapt is None else adapt(value)
 
 
 async def insert_links(
