@@ -23,6 +23,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from typing import NamedTuple
 
 from models.errors import StatementMalformed
 
@@ -31,7 +32,7 @@ _PREFIX = "bank:"
 _HASH_PREFIX = "bank:h:"
 # Bank references that say "none given" (SWIFT's NONREF and friends).
 _NO_REFERENCE = {"", "NONREF", "NONE", "NOTPROVIDED", "NOREF"}
-_NRB = re.compile(r"(?<![0-9])(?:PL)?([0-9]{26})(?![0-9])")
+_NRB = re.compile(r"(?<![0-9])([0-9]{26})(?![0-9])")
 # :86: subfields: a separator (~ ING and ZBP, ^ PKO BP, < others, ? SEPA) and two digits.
 _SUBFIELD = re.compile(r"[~^<?]([0-9]{2})")
 _TITLE_FIELDS = ("20", "21", "22", "23", "24", "25", "26")
@@ -46,7 +47,7 @@ class StatementFormat(StrEnum):
     CAMT053 = "camt.053"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StatementEntry:
     """One transaction of a statement, credit or debit, as the bank reported it."""
 
@@ -103,8 +104,7 @@ def subfields(details: str) -> dict[str, str]:
     return found
 
 
-@dataclass(frozen=True)
-class Details:
+class Details(NamedTuple):
     title: str
     payer_name: str | None
     payer_account: str | None
@@ -115,14 +115,23 @@ class Details:
 def read_details(details: str) -> Details:
     """Title, payer, payer's account and every account number named in an `:86:`
     field, structured or free text."""
-    fields = subfields(details)
+    # subfields() and account_numbers() inlined: a statement has thousands of these.
+    parts = _SUBFIELD.split(details.replace("\r", "").replace("\n", ""))
+    codes = parts[1::2]
+    fields = dict(zip(codes, parts[2::2], strict=True))
+    if len(fields) != len(codes):  # a code given twice: its first text counts
+        fields = subfields(details)
+    if not fields:
+        return Details(" ".join(details.split()), None, None, account_numbers(details))
     # Read subfield by subfield: a code's two digits must not run into a number.
-    accounts = account_numbers(*fields.values()) if fields else account_numbers(details)
+    joined = "\0".join(fields.values())
+    accounts = tuple(dict.fromkeys(_NRB.findall("".join(joined.split()).upper())))
     if _NAMED_FIELDS.isdisjoint(fields):
         return Details(" ".join(details.split()), None, None, accounts)
-    title = "".join([fields[code] for code in _TITLE_FIELDS if code in fields])
-    payer = " ".join(" ".join([fields[code] for code in _PAYER_FIELDS if code in fields]).split())
-    account = "".join(fields.get(_PAYER_ACCOUNT_FIELD, "").split()) or None
+    get = fields.get
+    title = "".join([get(code, "") for code in _TITLE_FIELDS])
+    payer = " ".join(" ".join([get(code, "") for code in _PAYER_FIELDS]).split())
+    account = "".join(get(_PAYER_ACCOUNT_FIELD, "").split()) or None
     return Details(" ".join(title.split()), payer or None, account, accounts)
 
 

@@ -39,7 +39,7 @@ class TitleNumbers:
     invoice_numbers: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Match:
     customer_number: str | None
     by: MatchedBy

@@ -23,6 +23,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from tortoise.exceptions import IntegrityError
 from tortoise.functions import Count
@@ -43,7 +44,12 @@ from models.rules.statement_matching import (
     match,
     title_numbers,
 )
-from models.services.bulk import insert_links, insert_rows, select_rows, update_rows
+from models.services.bulk import (
+    insert_columns,
+    insert_links,
+    select_rows,
+    update_rows,
+)
 from models.services.statement_files import read_statement
 
 CHUNK = 2_000
@@ -80,7 +86,7 @@ class StatementSummary:
     unmatched: int
 
 
-@dataclass
+@dataclass(slots=True)
 class _Credit:
     entry: StatementEntry
     reference: str
@@ -120,15 +126,16 @@ async def import_statement(
 
 def _credits(statement: Statement) -> list[_Credit]:
     refs = references(statement.account, statement.entries)
-    booked = set(map(id, statement.credits))
     unmatched = Match(None, MatchedBy.NONE)
-    found = [
-        _Credit(entry, ref, unmatched)
-        for entry, ref in zip(statement.entries, refs, strict=True)
-        if id(entry) in booked
-    ]
-    # One reference twice in one file (a bank repeating itself): booked once.
-    return list({c.reference: c for c in reversed(found)}.values())[::-1]
+    found: dict[str, _Credit] = {}
+    for entry, ref in zip(statement.entries, refs, strict=True):
+        # What Statement.credits books: credits in złoty (debits and the rest skipped).
+        # One reference twice in one file (a bank repeating itself): booked once, the
+        # first of them, where the last stands.
+        if entry.credit and entry.currency == "PLN" and entry.amount > 0:
+            first = found.pop(ref, None)
+            found[ref] = first if first is not None else _Credit(entry, ref, unmatched)
+    return list(found.values())
 
 
 async def _statement_row(
@@ -216,24 +223,28 @@ async def _book_chunk(
                 Account, ("id", "balance", "version"), "id", account_ids, lock=True
             )
         }
-        rows = [
+        ordered = sorted(part, key=_by_reference)  # one lock order for every import
+        entries = [c.entry for c in ordered]
+        stored = await insert_columns(
+            Payment,
             {
-                "account_id": c.account_id,
-                "amount": c.entry.amount,
+                "account_id": [c.account_id for c in ordered],
+                "reference": [c.reference for c in ordered],
+                "amount": [e.amount for e in entries],
+                "booked_on": [e.booked_on for e in entries],
+                "title": [e.title for e in entries],
+                "payer_name": [e.payer_name for e in entries],
+                "payer_account": [e.payer_account for e in entries],
+            },
+            len(ordered),
+            returning=("id", "reference"),
+            same={
                 "method": PaymentMethod.BANK_TRANSFER,
                 "status": PaymentStatus.COMPLETED,
                 "created_at": now,
-                "booked_on": c.entry.booked_on,
-                "reference": c.reference,
-                "title": c.entry.title,
-                "payer_name": c.entry.payer_name,
-                "payer_account": c.entry.payer_account,
                 "statement_id": statement_id,
-            }
-            for c in sorted(part, key=lambda c: c.reference)  # one lock order for every import
-        ]
-        stored = await insert_rows(
-            Payment, rows, returning=("id", "reference"), skip_conflicts_on=("reference",)
+            },
+            skip_conflicts_on=("reference",),
         )
         payment_ids = {r["reference"]: r["id"] for r in stored}
         new = [c for c in part if c.reference in payment_ids]
@@ -245,6 +256,10 @@ async def _book_chunk(
         if not booked:
             return
         await _allocate(booked, payment_ids, accounts)
+
+
+def _by_reference(credit: _Credit) -> str:
+    return credit.reference
 
 
 _OPEN = (InvoiceStatus.UNPAID.value, InvoiceStatus.PARTIALLY_PAID.value)
@@ -267,19 +282,26 @@ async def _allocate(
     )
     of_account: dict[int, list[dict]] = defaultdict(list)
     for invoice in open_invoices:
-        of_account[invoice["account_id"]].append(invoice)
+        if invoice["paid"] < invoice["gross"]:
+            of_account[invoice["account_id"]].append(invoice)
     changed: dict[int, dict] = {}
-    allocations: list[dict] = []
+    allocation_payments: list[int] = []
+    allocation_invoices: list[int] = []
+    allocation_amounts: list[Decimal] = []
     chosen_links: list[tuple[int, int]] = []
     for credit in booked:
         assert credit.account_id is not None
         account = accounts[credit.account_id]
         payment_id = payment_ids[credit.reference]
-        invoices = of_account[credit.account_id]
+        if credit.chosen_invoice_id is not None:
+            chosen_links.append((payment_id, credit.chosen_invoice_id))
+        account["balance"] -= credit.entry.amount
+        invoices = of_account.get(credit.account_id)
+        if not invoices:  # nothing open (any more): the money stays as a credit
+            continue
         candidates = [
             OpenInvoice(i["id"], i["issued_on"], i["due_date"], amount_due(i["gross"], i["paid"]))
             for i in invoices
-            if i["paid"] < i["gross"]
         ]
         chosen = (
             [credit.chosen_invoice_id]
@@ -287,21 +309,28 @@ async def _allocate(
             and any(c.id == credit.chosen_invoice_id for c in candidates)
             else None
         )
-        if credit.chosen_invoice_id is not None:
-            chosen_links.append((payment_id, credit.chosen_invoice_id))
-        account["balance"] -= credit.entry.amount
-        if not candidates:
-            continue
         shares, _credit_left = allocate(credit.entry.amount, candidates, chosen)
+        if not shares:
+            continue
         by_id = {i["id"]: i for i in invoices}
         for share in shares:
             invoice = by_id[share.invoice_id]
             invoice["paid"] += share.amount
             changed[invoice["id"]] = invoice
-            allocations.append(
-                {"payment_id": payment_id, "invoice_id": share.invoice_id, "amount": share.amount}
-            )
-    await insert_rows(PaymentAllocation, allocations)
+            allocation_payments.append(payment_id)
+            allocation_invoices.append(share.invoice_id)
+            allocation_amounts.append(share.amount)
+        # An invoice paid in full is open no more for the chunk's later payments.
+        of_account[credit.account_id] = [i for i in invoices if i["paid"] < i["gross"]]
+    await insert_columns(
+        PaymentAllocation,
+        {
+            "payment_id": allocation_payments,
+            "invoice_id": allocation_invoices,
+            "amount": allocation_amounts,
+        },
+        len(allocation_amounts),
+    )
     await update_rows(
         Invoice,
         [

@@ -10,6 +10,7 @@ stored text is the ORM's to the character on SQLite and PostgreSQL alike.
 from __future__ import annotations
 
 import re
+import sqlite3
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
@@ -141,7 +142,28 @@ async def insert_rows(
     unique constraint), a row that would break it is left out, and not returned."""
     if not rows:
         return []
-    fields = list(rows[0])
+    columns = {f: [row[f] for row in rows] for f in rows[0]}
+    return await insert_columns(
+        model, columns, len(rows), returning, skip_conflicts_on=skip_conflicts_on
+    )
+
+
+async def insert_columns(
+    model: type[Model],
+    columns: Mapping[str, Sequence[Any]],
+    count: int,
+    returning: Sequence[str] = (),
+    *,
+    same: Mapping[str, Any] | None = None,
+    skip_conflicts_on: Sequence[str] = (),
+) -> list[dict[str, Any]]:
+    """`insert_rows` for `count` rows given a column at a time ({field: the rows' values,
+    in row order}), with the fields in `same` holding one value in every row (converted
+    once). Many rows need no dict each this way."""
+    if not count:
+        return []
+    same = same or {}
+    fields = [*columns, *same]
     meta = model._meta
     # Fields not given take their default, as given (unconverted), like a model object's.
     defaults = {
@@ -151,31 +173,49 @@ async def insert_rows(
     }
     connection = connections.get("default")
     dialect = connection.capabilities.dialect
-    columns = ", ".join(f'"{_column(model, f)}"' for f in [*fields, *defaults])
+    names = ", ".join(f'"{_column(model, f)}"' for f in [*fields, *defaults])
     tail = f" RETURNING {', '.join(chr(34) + c + chr(34) for c in returning)}" if returning else ""
     if skip_conflicts_on:
         unique = ", ".join(f'"{_column(model, f)}"' for f in skip_conflicts_on)
         tail = f" ON CONFLICT ({unique}) DO NOTHING" + tail
-    group = "(" + ", ".join("?" * (len(fields) + len(defaults))) + ")"
-    default_values = [meta.fields_map[f].to_db_value(v, model) for f, v in defaults.items()]
-    converters = [(f, column_converter(model, f)) for f in fields]
-    per_statement = max(1, MAX_PARAMETERS // (len(fields) + len(defaults)))
+    width = len(fields) + len(defaults)
+    group = "(" + ", ".join("?" * width) + ")"
+    stored = [column_converter(model, f)(list(values)) for f, values in columns.items()]
+    once = [converter(model, f)(v) for f, v in same.items()]
+    once += [meta.fields_map[f].to_db_value(v, model) for f, v in defaults.items()]
+    if dialect != "postgres":
+        # A value in every row (a chunk's created_at), and a day most rows share, is
+        # bound as the driver's adapter makes it once, not once a row.
+        once = [_bound(v) for v in once]
+        stored = [
+            _each_object_once(_bound)(column) if type(meta.fields_map[f]) is DateField else column
+            for f, column in zip(columns, stored, strict=True)
+        ]
+    # Every row's values in order, the shared ones repeated: flattened in C.
+    flat = list(chain.from_iterable(zip(*stored, *([v] * count for v in once), strict=True)))
+    per_statement = max(1, MAX_PARAMETERS // width)
     found: list[dict[str, Any]] = []
-    for start in range(0, len(rows), per_statement):
-        part = rows[start : start + per_statement]
-        sql = (
-            f'INSERT INTO "{meta.db_table}" ({columns}) VALUES '
-            + ", ".join([group] * len(part))
-            + tail
-        )
-        stored = [convert([row[f] for row in part]) for f, convert in converters]
-        stored += [[value] * len(part) for value in default_values]
-        values = list(chain.from_iterable(zip(*stored, strict=True)))
+    for start in range(0, count, per_statement):
+        part = min(per_statement, count - start)
+        sql = f'INSERT INTO "{meta.db_table}" ({names}) VALUES ' + ", ".join([group] * part) + tail
+        values = flat[start * width : (start + part) * width]
         if returning:  # asyncpg's execute_query answers an INSERT with no rows
             found += await connection.execute_query_dict(_dialect_sql(sql, dialect), values)
         else:
             await connection.execute_query(_dialect_sql(sql, dialect), values)
     return found
+
+
+_PLAIN = (str, int, float, bytes, type(None))
+
+
+def _bound(value: Any) -> Any:
+    """What sqlite3 binds for `value`: its registered adapter's result (the ORM's, for
+    dates, times and decimals), or the value itself."""
+    if type(value) in _PLAIN:
+        return value
+    adapt = sqlite3.adapters.get((type(value), sqlite3.PrepareProtocol))
+    return value if adapt is None else adapt(value)
 
 
 async def insert_links(

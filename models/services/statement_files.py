@@ -340,11 +340,11 @@ def _xsl_value(clean: bool) -> str:
 def _xsl_field(path: str, clean: bool) -> str:
     """The first node at `path`: "+" and its string value (the separators removed
     when `clean`), or nothing when there is none; then the field separator."""
-    if "/@" in path:  # an attribute of the first element at the path
-        element, attribute = path.split("/@")
-        path = f"({element})[1]/@{attribute}"
-    else:
-        path = f"({path})[1]"
+    element, _, attribute = path.partition("/@")  # an attribute of the first element
+    # The first element: for one step, the step's own [1], which libxslt finds without
+    # gathering every match first (the same node); for more, the path's first.
+    first = f"{element}[1]" if "/" not in element else f"({element})[1]"
+    path = f"{first}/@{attribute}" if attribute else first
     return (
         f'<xsl:for-each select="{path}">+{_xsl_value(clean)}</xsl:for-each>'
         f"<xsl:text>{_FIELD}</xsl:text>"
@@ -595,14 +595,22 @@ def _camt_entries(
 ) -> tuple[list[StatementEntry], Decimal]:
     """The transactions of one entry, and what the entry moves the booked balance by."""
     where = f"Ntry {position}"
-    amount, currency = _amount(entry.amount, entry.currency, where)
-    mark = (entry.mark or "").strip()
+    amount_text = entry.amount
+    if amount_text is not None and _PLAIN_AMOUNT.fullmatch(amount_text):
+        amount, currency = Decimal(amount_text), entry.currency or ""  # as _amount would
+    else:
+        amount, currency = _amount(amount_text, entry.currency, where)
+    mark = entry.mark
     if mark not in ("CRDT", "DBIT"):
-        raise StatementMalformed(reason=f"brak znaku Ma/Wn (CdtDbtInd) ({where})")
-    reversal = (entry.reversal or "").strip().lower() == "true"
-    status = (entry.status if entry.status is not None else "BOOK").strip() or "BOOK"
+        mark = (mark or "").strip()
+        if mark not in ("CRDT", "DBIT"):
+            raise StatementMalformed(reason=f"brak znaku Ma/Wn (CdtDbtInd) ({where})")
+    reversal = entry.reversal is not None and entry.reversal.strip().lower() == "true"
+    status = "BOOK" if entry.status is None else (entry.status.strip() or "BOOK")
     credit = mark == "CRDT" and not reversal and status == "BOOK"
-    booked_on = _day(entry.booked_date or entry.booked_time, where)
+    booked_on = _iso_day((entry.booked_date or entry.booked_time or "").strip()[:10])
+    if booked_on is None:
+        raise StatementMalformed(reason=f"błędna data księgowania ({where})")
     signed = Decimal(0) if status != "BOOK" else (amount if mark == "CRDT" else -amount)
     entry_reference = entry.servicer_reference or entry.entry_reference
     if not details:
@@ -622,21 +630,22 @@ def _camt_entries(
         if reference is None and entry_reference:
             reference = entry_reference if len(details) == 1 else f"{entry_reference}/{index}"
         debtor = tx.debtor or tx.debtor_party
-        if len(tx.remittance) == 1:
-            title = " ".join(tx.remittance[0].split())
+        remittance = tx.remittance
+        if len(remittance) == 1:
+            title = " ".join(remittance[0].split())
         else:
-            title = " ".join(" ".join(u.split()) for u in tx.remittance).strip()
+            title = " ".join(" ".join(u.split()) for u in remittance).strip()
         found.append(
             StatementEntry(
-                amount=tx_amount,
-                currency=tx_currency,
-                credit=credit,
-                booked_on=booked_on,
-                bank_reference=reference,
-                title=title[:_TITLE_MAX],
-                payer_name=(" ".join((debtor or "").split()))[:_PAYER_MAX] or None,
-                payer_account=_nrb(tx.debtor_account),
-                accounts=account_numbers(tx.creditor_account, tx.other_creditor),
+                tx_amount,
+                tx_currency,
+                credit,
+                booked_on,
+                reference,
+                title[:_TITLE_MAX],
+                " ".join(debtor.split())[:_PAYER_MAX] or None if debtor else None,
+                _nrb(tx.debtor_account),
+                account_numbers(tx.creditor_account, tx.other_creditor),
             )
         )
     if len(details) > 1 and sum(e.amount for e in found) != amount:

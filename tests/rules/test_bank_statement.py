@@ -51,6 +51,22 @@ def test_polish_structured_details() -> None:
     assert read_details("PRZELEW zwykly 100001").title == "PRZELEW zwykly 100001"
 
 
+def test_a_subfield_given_twice_counts_once_and_numbers_are_26_digits_exactly() -> None:
+    # The first text of a repeated code is read; the second's number is no one's.
+    twice = read_details(
+        "~20Woda~38PL28124060610000283317720019~20Ścieki~38PL61109010140000071219812874"
+    )
+    assert twice.title == "Woda"
+    assert twice.payer_account == "PL28124060610000283317720019"
+    assert twice.accounts == ("28124060610000283317720019",)
+    # 25 or 27 digits are no account number; spaces inside one are; "pl" or not.
+    assert read_details("~20x~632812406061000028331772001").accounts == ()
+    assert read_details("~20x~63281240606100002833177200199").accounts == ()
+    assert read_details("~20x~63pl28 1240 6061 0000 2833 1772 0019").accounts == (
+        "28124060610000283317720019",
+    )
+
+
 def _entry(amount: str, title: str = "", ref: str | None = None, **kw: object) -> StatementEntry:
     return StatementEntry(Decimal(amount), "PLN", True, date(2026, 11, 20), ref, title, **kw)  # type: ignore[arg-type]
 

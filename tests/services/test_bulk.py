@@ -12,7 +12,7 @@ from models.clock import WARSAW
 from models.enums import ReadingSource
 from models.orm import Account, Meter, Reading
 from models.reads.sql import fetch
-from models.services.bulk import MAX_PARAMETERS, insert_rows, update_rows
+from models.services.bulk import MAX_PARAMETERS, insert_columns, insert_rows, update_rows
 
 pytestmark = pytest.mark.usefixtures("demo")
 
@@ -70,6 +70,50 @@ async def test_rows_beyond_one_statement_all_come_back() -> None:
     assert len(back) == count and len({r["id"] for r in back}) == count
     stored = await Reading.filter(meter=meter, read_on__gte=first).count()
     assert stored == count
+
+
+async def test_columns_and_shared_values_are_stored_as_rows_are() -> None:
+    meter = await Meter.get(serial_number="WS-18-204417")
+    count = MAX_PARAMETERS // 5 + 3  # five fields a row: two statements
+    first = date(2031, 1, 1)
+    days = [first + timedelta(days=i) for i in range(count)]
+    at = datetime(2031, 1, 1, 8, tzinfo=WARSAW)
+    async with in_transaction():
+        await insert_rows(
+            Reading,
+            [
+                {
+                    "meter_id": meter.id,
+                    "value": Decimal(i),
+                    "read_on": day,
+                    "source": ReadingSource.ESTIMATED,
+                    "submitted_at": at,
+                }
+                for i, day in enumerate(days)
+            ],
+        )
+        back = await insert_columns(
+            Reading,
+            {
+                "value": [Decimal(i) for i in range(count)],
+                "read_on": [d + timedelta(days=count) for d in days],
+            },
+            count,
+            returning=("id", "read_on"),
+            same={"meter_id": meter.id, "source": ReadingSource.ESTIMATED, "submitted_at": at},
+        )
+    assert len({r["id"] for r in back}) == count
+    in_range = f"SELECT {COLUMNS} FROM readings WHERE meter_id = ? AND read_on >= ?"
+    as_rows = await fetch(
+        in_range + " AND read_on < ? ORDER BY read_on",
+        [meter.id, first, first + timedelta(days=count)],
+    )
+    as_columns = await fetch(
+        in_range + " ORDER BY read_on", [meter.id, first + timedelta(days=count)]
+    )
+    assert len(as_rows) == len(as_columns) == count
+    for row, column in zip(as_rows, as_columns, strict=True):
+        assert row[0] == column[0] and row[2:] == column[2:]
 
 
 async def test_update_rows_sets_the_fields_of_each_row() -> None:
