@@ -72,12 +72,18 @@ class Statement:
     @property
     def credits(self) -> list[StatementEntry]:
         """What is booked: credits in złoty (debits and other currencies are skipped)."""
-        return [e for e in self.entries if e.credit and e.currency == "PLN" and e.amount > 0]
+        return [e for e in self.entries if is_booked(e)]
 
     @property
     def period(self) -> tuple[date, date] | None:
         days = [e.booked_on for e in self.entries]
         return (min(days), max(days)) if days else None
+
+
+def is_booked(entry: StatementEntry) -> bool:
+    """Whether an import books the entry: a credit in złoty (debits and other currencies
+    are skipped)."""
+    return entry.credit and entry.currency == "PLN" and entry.amount > 0
 
 
 def detect_format(data: bytes) -> StatementFormat:

@@ -34,7 +34,7 @@ from models.clock import Clock
 from models.enums import InvoiceStatus, PaymentMethod, PaymentStatus
 from models.orm import Account, BankStatement, Invoice, Payment, PaymentAllocation
 from models.rules.allocation import OpenInvoice, allocate
-from models.rules.bank_statement import Statement, StatementEntry, references
+from models.rules.bank_statement import Statement, StatementEntry, is_booked, references
 from models.rules.iban import UTILITY_ID
 from models.rules.invoice_status import amount_due, settlement
 from models.rules.statement_matching import (
@@ -129,10 +129,9 @@ def _credits(statement: Statement) -> list[_Credit]:
     unmatched = Match(None, MatchedBy.NONE)
     found: dict[str, _Credit] = {}
     for entry, ref in zip(statement.entries, refs, strict=True):
-        # What Statement.credits books: credits in złoty (debits and the rest skipped).
         # One reference twice in one file (a bank repeating itself): booked once, the
         # first of them, where the last stands.
-        if entry.credit and entry.currency == "PLN" and entry.amount > 0:
+        if is_booked(entry):
             first = found.pop(ref, None)
             found[ref] = first if first is not None else _Credit(entry, ref, unmatched)
     return list(found.values())
