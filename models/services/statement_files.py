@@ -635,17 +635,18 @@ def _camt_entries(
             title = " ".join(remittance[0].split())
         else:
             title = " ".join(" ".join(u.split()) for u in remittance).strip()
+        payer = " ".join(debtor.split())[:_PAYER_MAX] if debtor else ""
         found.append(
             StatementEntry(
-                tx_amount,
-                tx_currency,
-                credit,
-                booked_on,
-                reference,
-                title[:_TITLE_MAX],
-                " ".join(debtor.split())[:_PAYER_MAX] or None if debtor else None,
-                _nrb(tx.debtor_account),
-                account_numbers(tx.creditor_account, tx.other_creditor),
+                amount=tx_amount,
+                currency=tx_currency,
+                credit=credit,
+                booked_on=booked_on,
+                bank_reference=reference,
+                title=title[:_TITLE_MAX],
+                payer_name=payer or None,
+                payer_account=_nrb(tx.debtor_account),
+                accounts=account_numbers(tx.creditor_account, tx.other_creditor),
             )
         )
     if len(details) > 1 and sum(e.amount for e in found) != amount:
