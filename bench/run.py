@@ -224,23 +224,18 @@ def _json_post(path: str, token: str, payload: dict[str, Any]) -> Request:
     return Request("POST", path, headers, json.dumps(payload, ensure_ascii=False))
 
 
-def graphql_dashboard(sample: Sample) -> Request:
-    payload = {
-        "query": _document("Dashboard"),
-        "operationName": "Dashboard",
-        "variables": dashboard_variables(sample.number),
-    }
+def _graphql_operation(name: str, sample: Sample, variables: dict[str, str]) -> Request:
+    payload = {"query": _document(name), "operationName": name, "variables": variables}
     return _json_post("/graphql", sample.token, payload)
+
+
+def graphql_dashboard(sample: Sample) -> Request:
+    return _graphql_operation("Dashboard", sample, dashboard_variables(sample.number))
 
 
 def graphql_account_dashboard(sample: Sample) -> Request:
     """The operation /konto runs, for the same account, asked by a partner app."""
-    payload = {
-        "query": _document("AccountDashboard"),
-        "operationName": "AccountDashboard",
-        "variables": dashboard_variables(sample.number),
-    }
-    return _json_post("/graphql", sample.token, payload)
+    return _graphql_operation("AccountDashboard", sample, dashboard_variables(sample.number))
 
 
 def baseline_dashboard(sample: Sample) -> Request:
@@ -248,12 +243,7 @@ def baseline_dashboard(sample: Sample) -> Request:
 
 
 def graphql_invoice(sample: Sample) -> Request:
-    payload = {
-        "query": _document("InvoiceDetail"),
-        "operationName": "InvoiceDetail",
-        "variables": {"number": sample.invoice},
-    }
-    return _json_post("/graphql", sample.token, payload)
+    return _graphql_operation("InvoiceDetail", sample, {"number": sample.invoice})
 
 
 def baseline_invoice(sample: Sample) -> Request:
