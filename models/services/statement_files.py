@@ -595,11 +595,7 @@ def _camt_entries(
 ) -> tuple[list[StatementEntry], Decimal]:
     """The transactions of one entry, and what the entry moves the booked balance by."""
     where = f"Ntry {position}"
-    amount_text = entry.amount
-    if amount_text is not None and _PLAIN_AMOUNT.fullmatch(amount_text):
-        amount, currency = Decimal(amount_text), entry.currency or ""  # as _amount would
-    else:
-        amount, currency = _amount(amount_text, entry.currency, where)
+    amount, currency = _amount(entry.amount, entry.currency, where)
     mark = entry.mark
     if mark not in ("CRDT", "DBIT"):
         mark = (mark or "").strip()
@@ -608,9 +604,7 @@ def _camt_entries(
     reversal = entry.reversal is not None and entry.reversal.strip().lower() == "true"
     status = "BOOK" if entry.status is None else (entry.status.strip() or "BOOK")
     credit = mark == "CRDT" and not reversal and status == "BOOK"
-    booked_on = _iso_day((entry.booked_date or entry.booked_time or "").strip()[:10])
-    if booked_on is None:
-        raise StatementMalformed(reason=f"błędna data księgowania ({where})")
+    booked_on = _day(entry.booked_date or entry.booked_time, where)
     signed = Decimal(0) if status != "BOOK" else (amount if mark == "CRDT" else -amount)
     entry_reference = entry.servicer_reference or entry.entry_reference
     if not details:
