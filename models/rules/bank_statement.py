@@ -33,6 +33,7 @@ _HASH_PREFIX = "bank:h:"
 # Bank references that say "none given" (SWIFT's NONREF and friends).
 _NO_REFERENCE = {"", "NONREF", "NONE", "NOTPROVIDED", "NOREF"}
 _NRB = re.compile(r"(?<![0-9])([0-9]{26})(?![0-9])")
+_PLAIN_NRB = re.compile(r"(?:PL)?([0-9]{26})")  # one number, nothing around it
 # :86: subfields: a separator (~ ING and ZBP, ^ PKO BP, < others, ? SEPA) and two digits.
 _SUBFIELD = re.compile(r"[~^<?]([0-9]{2})")
 _TITLE_FIELDS = ("20", "21", "22", "23", "24", "25", "26")
@@ -143,9 +144,12 @@ def read_details(details: str) -> Details:
 
 def account_numbers(*texts: str | None) -> tuple[str, ...]:
     """Every 26-digit account number (NRB, or IBAN with PL) found in the texts."""
+    given = [text for text in texts if text]
+    if len(given) == 1 and (plain := _PLAIN_NRB.fullmatch(given[0])):
+        return (plain[1],)  # the usual case, one account number alone: found as below
     # The texts are searched as one, kept apart by a character that is neither a
     # digit nor white space, so no number runs from one text into the next.
-    joined = "\0".join([text for text in texts if text])
+    joined = "\0".join(given)
     return tuple(dict.fromkeys(_NRB.findall("".join(joined.split()).upper())))
 
 

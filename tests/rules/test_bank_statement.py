@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -13,6 +14,7 @@ from models.errors import StatementMalformed
 from models.rules.bank_statement import (
     StatementEntry,
     StatementFormat,
+    account_numbers,
     detect_format,
     read_details,
     references,
@@ -65,6 +67,29 @@ def test_a_subfield_given_twice_counts_once_and_numbers_are_26_digits_exactly() 
     assert read_details("~20x~63pl28 1240 6061 0000 2833 1772 0019").accounts == (
         "28124060610000283317720019",
     )
+
+
+_ACCOUNT_TEXT = st.lists(
+    st.sampled_from(["PL", "pl", "0", "1", "2", "9", " ", "\n", "28124060610000283317720019", "x"]),
+    max_size=12,
+).map("".join)
+
+
+@settings(deadline=None)
+@given(st.lists(st.one_of(st.none(), _ACCOUNT_TEXT), max_size=3))
+def test_account_numbers_are_every_26_digit_run_of_the_texts_kept_apart(
+    texts: list[str | None],
+) -> None:
+    # Said the plain way: spaces dropped, each text on its own, digits not part of a longer run.
+    expected: list[str] = []
+    for text in texts:
+        digits = "".join((text or "").split()).upper()
+        for run in re.findall(r"[0-9]+", digits):
+            if len(run) == 26 and run not in expected:
+                expected.append(run)
+    assert account_numbers(*texts) == tuple(expected)
+    assert account_numbers("PL28124060610000283317720019") == ("28124060610000283317720019",)
+    assert account_numbers("28124060610000283317720019", None) == ("28124060610000283317720019",)
 
 
 def _entry(amount: str, title: str = "", ref: str | None = None, **kw: object) -> StatementEntry:
