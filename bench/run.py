@@ -328,12 +328,12 @@ def _ms(text: str) -> float:
     return float(value) * _UNITS[unit]
 
 
-def run_wrk(base: str, script: Path, seconds: int) -> Timing:
+def run_wrk(base: str, script: Path, seconds: int, connections: int = CONNECTIONS) -> Timing:
     out = subprocess.run(
         [
             "wrk",
             "-t1",
-            f"-c{CONNECTIONS}",
+            f"-c{connections}",
             f"-d{seconds}s",
             "--timeout",
             "30s",
@@ -642,7 +642,7 @@ def run(arguments: argparse.Namespace) -> dict[str, Any]:
         for name in ("graphql_dashboard", "baseline_dashboard"):
             base, make = sides[name]
             wrk_script(make(), work / "warm.lua")
-            run_wrk(base, work / "warm.lua", 3)
+            run_wrk(base, work / "warm.lua", 3, arguments.connections)
         for round_number in range(arguments.rounds):
             for pair in (pairs[p] for p in PAIRS if p in only):
                 order = [("a", pair.a), ("b", pair.b)]
@@ -652,7 +652,7 @@ def run(arguments: argparse.Namespace) -> dict[str, Any]:
                     base, make = sides[name]
                     script = work / f"{name}.lua"
                     wrk_script(make(), script)
-                    timing = run_wrk(base, script, arguments.seconds)
+                    timing = run_wrk(base, script, arguments.seconds, arguments.connections)
                     (pair.rounds_a if side == "a" else pair.rounds_b).append(timing)
                     print(
                         f"round {round_number + 1} {pair.name:<9} {name:<20} "
@@ -679,7 +679,7 @@ def run(arguments: argparse.Namespace) -> dict[str, Any]:
         "set": arguments.set,
         "database": "postgresql" if db.postgres else "sqlite",
         "started": arguments.started,
-        "load_generator": f"wrk -t1 -c{CONNECTIONS} -d{arguments.seconds}s --latency",
+        "load_generator": f"wrk -t1 -c{arguments.connections} -d{arguments.seconds}s --latency",
         "rounds": arguments.rounds,
         "seconds": arguments.seconds,
         "sampled_users": len(regular),
@@ -775,6 +775,12 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--users", type=int, default=200, help="sampled users, taken in turn")
     parser.add_argument("--port", type=int, default=8100, help="eBOK's; the baseline's is +1")
+    parser.add_argument(
+        "--connections",
+        type=int,
+        default=CONNECTIONS,
+        help="wrk's open connections; 1 times each request alone, without queueing",
+    )
     arguments = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is needed (apt-get install wrk)")
