@@ -160,8 +160,9 @@ def month_pl(value: Any) -> str:
 def cubic_metres(value: Decimal) -> str:
     """`format_decimal_pl(value, 3)`, the short way for what consumption usually is: a
     volume below 1 000 m³ with three decimals already ("7.500" -> "7,500")."""
-    if value.as_tuple().exponent == -3 and 0 < value < 1000:
-        return str(value).replace(".", ",")
+    text = str(value)  # "7.500"; "-1.500", "1000.000", "7.5" or "5E-7" take the long way
+    if len(text) <= 7 and text[-4:-3] == "." and text[0] != "-" and "E" not in text:
+        return text.replace(".", ",")
     return format_decimal_pl(value, 3)
 
 
