@@ -221,6 +221,17 @@ def nice_step(maximum: Decimal, max_ticks: int = 5) -> Decimal:
         magnitude *= 10
 
 
+class _Axis(NamedTuple):
+    """The value axis, which depends on the data only: both drawings of a chart share it.
+
+    `fractions` is each point's height as a share of the axis (None for a month without
+    data), `tick_fractions` each tick's, so that a layout only scales them."""
+
+    top_value: Decimal
+    ticks: list[tuple[Decimal, float]]
+    fractions: list[float | None]
+
+
 def _axis_top(points: Sequence[MonthPoint]) -> tuple[Decimal, Decimal]:
     """The value at the top of the axis and the tick step, both round numbers."""
     highest = max((p.volume for p in points if p.volume is not None), default=Decimal(0))
@@ -229,30 +240,38 @@ def _axis_top(points: Sequence[MonthPoint]) -> tuple[Decimal, Decimal]:
     return step * ticks, step
 
 
-def build_month_chart(points: Sequence[MonthPoint], layout: ChartLayout = WIDE) -> BarChart:
-    """Bars, ticks and labels for one bar per month, in `layout`'s coordinates."""
+def _axis(points: Sequence[MonthPoint]) -> _Axis:
     top_value, step = _axis_top(points)
+    ticks = []
+    value = Decimal(0)
+    while value <= top_value:
+        ticks.append((value, float(value / top_value)))
+        value += step
+    fractions = [None if p.volume is None else float(p.volume / top_value) for p in points]
+    return _Axis(top_value, ticks, fractions)
+
+
+def build_month_chart(
+    points: Sequence[MonthPoint], layout: ChartLayout = WIDE, axis: _Axis | None = None
+) -> BarChart:
+    """Bars, ticks and labels for one bar per month, in `layout`'s coordinates
+    (`axis`: the points' value axis, when the caller has it already)."""
+    if axis is None:
+        axis = _axis(points)
     plot_height = layout.height - layout.top - layout.bottom
     plot_width = layout.width - layout.left - layout.right
     slot = plot_width / max(1, len(points))
     bar_width = slot * 0.68
     baseline = layout.height - layout.bottom
-
-    def y_of(value: Decimal) -> float:
-        return baseline - float(value / top_value) * plot_height
+    offset = (slot - bar_width) / 2
 
     bars = []
-    for index, point in enumerate(points):
-        if point.volume is None:
+    for index, (point, fraction) in enumerate(zip(points, axis.fractions, strict=True)):
+        if fraction is None:
             continue
-        x = layout.left + index * slot + (slot - bar_width) / 2
-        y = y_of(point.volume)
-        bars.append(Bar(x=x, y=y, width=bar_width, height=baseline - y, point=point))
-    ticks = []
-    value = Decimal(0)
-    while value <= top_value:
-        ticks.append(Tick(y=y_of(value), value=value))
-        value += step
+        y = baseline - fraction * plot_height
+        bars.append(Bar(layout.left + index * slot + offset, y, bar_width, baseline - y, point))
+    ticks = [Tick(baseline - fraction * plot_height, value) for value, fraction in axis.ticks]
     return BarChart(
         layout, bars, ticks, _month_labels(points, layout, slot), _year_labels(points, layout, slot)
     )
@@ -286,7 +305,11 @@ def _year_labels(points: Sequence[MonthPoint], layout: ChartLayout, slot: float)
 
 def month_charts(points: Sequence[MonthPoint]) -> dict[str, BarChart]:
     """The wide drawing and the one for narrow screens (CSS shows one of them)."""
-    return {"wide": build_month_chart(points, WIDE), "compact": build_month_chart(points, COMPACT)}
+    axis = _axis(points)
+    return {
+        "wide": build_month_chart(points, WIDE, axis),
+        "compact": build_month_chart(points, COMPACT, axis),
+    }
 
 
 # --- the drawing -------------------------------------------------------------------------
@@ -300,8 +323,9 @@ def svg_drawing(chart: BarChart, id: str, variant: str, title: str, desc: str) -
     """The chart's <svg> element. Written here rather than in a Jinja macro because a
     drawing has hundreds of coordinates and each template expression costs as much as
     the whole string formatting; the words (`title`, `desc`) still come from the template,
-    and the month names are the ones above."""
+    and the month names are the ones above. Coordinates have one decimal place."""
     layout = chart.layout
+    font_size = layout.font_size
     eid = escape(id)  # once: it is in every estimated bar's fill
     left, right, baseline = _n(chart.plot_left), _n(chart.plot_right), _n(chart.baseline)
     label_x = _n(chart.plot_left - 6)
@@ -309,50 +333,54 @@ def svg_drawing(chart: BarChart, id: str, variant: str, title: str, desc: str) -
         f'<svg class="chart usage-chart usage-chart--{escape(variant)}"'
         f' viewBox="0 0 {layout.width} {layout.height}" role="img"'
         f' aria-labelledby="{eid}-title" aria-describedby="{eid}-desc"'
-        f' focusable="false" font-size="{layout.font_size}">',
-        f'<title id="{eid}-title">{escape(title)}</title>',
-        f'<desc id="{eid}-desc">{escape(desc)}</desc>',
+        f' focusable="false" font-size="{font_size}">'
+        f'<title id="{eid}-title">{escape(title)}</title>'
+        f'<desc id="{eid}-desc">{escape(desc)}</desc>'
         f'<defs><pattern id="{eid}-hatch" width="6" height="6"'
         ' patternUnits="userSpaceOnUse" patternTransform="rotate(45)">'
         '<rect class="usage-chart__hatch-ground" width="6" height="6"/>'
         '<line class="usage-chart__hatch" x1="1.5" y1="0" x2="1.5" y2="6"/>'
-        "</pattern></defs>",
-        '<g class="usage-chart__grid">',
+        '</pattern></defs><g class="usage-chart__grid">'
     ]
+    # What is the same for every tick, bar or label of the drawing is made once.
+    grid = f'<line class="chart-grid" x1="{left}" x2="{right}" y1="'
+    tick_text = f'<text class="chart-label usage-chart__tick" x="{label_x}" y="'
+    text_shift = font_size * 0.35
     for tick in chart.ticks:
-        y = _n(tick.y)
+        y = tick.y
         parts.append(
-            f'<line class="chart-grid" x1="{left}" x2="{right}" y1="{y}" y2="{y}"/>'
-            f'<text class="chart-label usage-chart__tick" x="{label_x}"'
-            f' y="{_n(tick.y + layout.font_size * 0.35)}" text-anchor="end">'
+            f'{grid}{y:.1f}" y2="{y:.1f}"/>{tick_text}{y + text_shift:.1f}" text-anchor="end">'
             f"{str(tick.value).replace('.', ',')}</text>"
         )
     parts.append(
         f'<text class="chart-label usage-chart__unit" x="{label_x}" y="{_n(layout.top - 10)}"'
         ' text-anchor="end">m³</text></g><g class="usage-chart__bars">'
     )
-    hatch = f' fill="url(#{eid}-hatch)"'
+    read = '<rect class="usage-chart__bar usage-chart__bar--read" x="', "/>"
+    estimated = (
+        '<rect class="usage-chart__bar usage-chart__bar--estimated" x="',
+        f' fill="url(#{eid}-hatch)"/>',
+    )
     for bar in chart.bars:
-        kind = "estimated" if bar.point.estimated else "read"
-        fill = hatch if bar.point.estimated else ""
+        start, end = estimated if bar.point.estimated else read
         parts.append(
-            f'<rect class="usage-chart__bar usage-chart__bar--{kind}" x="{_n(bar.x)}"'
-            f' y="{_n(bar.y)}" width="{_n(bar.width)}" height="{_n(bar.height)}"{fill}/>'
+            f'{start}{bar.x:.1f}" y="{bar.y:.1f}" width="{bar.width:.1f}"'
+            f' height="{bar.height:.1f}"{end}'
         )
     parts.append(
         f'</g><line class="chart-axis" x1="{left}" x2="{right}" y1="{baseline}"'
         f' y2="{baseline}"/><g class="usage-chart__months">'
     )
-    month_y = _n(chart.baseline + layout.font_size + 4)
+    month_y = _n(chart.baseline + font_size + 4)
     for label in chart.month_labels:
         parts.append(
-            f'<text class="chart-label" x="{_n(label.x)}" y="{month_y}"'
+            f'<text class="chart-label" x="{label.x:.1f}" y="{month_y}"'
             f' text-anchor="middle">{escape(label.text)}</text>'
         )
-    year_y = _n(chart.baseline + 2 * layout.font_size + 10)
+    year_y = _n(chart.baseline + 2 * font_size + 10)
     for label in chart.year_labels:
         parts.append(
-            f'<text class="chart-label usage-chart__year" x="{_n(label.x)}" y="{year_y}"'
+            f'<text class="chart-label usage-chart__year" x="{label.x:.1f}" y="{year_y}"'
             f' text-anchor="middle">{escape(label.text)}</text>'
         )
     parts.append("</g></svg>")

@@ -157,6 +157,15 @@ def month_pl(value: Any) -> str:
     return f"{MONTHS_PL[day.month - 1]} {day.year}"
 
 
+def cubic_metres(value: Decimal) -> str:
+    """`format_decimal_pl(value, 3)`, the short way for what consumption usually is: a
+    volume below 1 000 m³ with three decimals already ("7.500" -> "7,500")."""
+    text = str(value)  # "7.500"; "-1.500", "1000.000", "7.5" or "5E-7" take the long way
+    if len(text) <= 7 and text[-4:-3] == "." and text[0] != "-" and "E" not in text:
+        return text.replace(".", ",")
+    return format_decimal_pl(value, 3)
+
+
 def usage_table_rows(points: Sequence[MonthPoint], no_data: str, yes: str, no: str) -> Markup:
     """The rows of a consumption chart's data table (_macros/chart.html): the month, its
     volume (`no_data` when there is none) and whether it is estimated (`yes`/`no`). Written
@@ -171,7 +180,7 @@ def usage_table_rows(points: Sequence[MonthPoint], no_data: str, yes: str, no: s
         if point.volume is None:
             amount, estimated = no_data, "–"
         else:
-            amount = format_decimal_pl(point.volume, 3) + NBSP + "m³"
+            amount = cubic_metres(point.volume) + NBSP + "m³"
             estimated = yes if point.estimated else no
         rows.append(
             f'<tr{marked}>\n<th scope="row">{month}</th>\n'

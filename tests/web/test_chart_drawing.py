@@ -49,3 +49,36 @@ def test_words_from_the_page_are_escaped() -> None:
     root = _parse(markup)
     assert root.find(f"{SVG}title").text == "<script>x</script>"
     assert root.find(f"{SVG}desc").text == 'a "b" & c'
+
+
+def test_both_drawings_share_one_value_axis_and_match_a_chart_drawn_alone() -> None:
+    from web.charts import month_charts
+
+    charts = month_charts(POINTS)
+    assert charts["wide"] == build_month_chart(POINTS, WIDE)
+    assert charts["compact"] == build_month_chart(POINTS, COMPACT)
+    assert [t.value for t in charts["wide"].ticks] == [t.value for t in charts["compact"].ticks]
+
+
+def test_the_drawing_writes_every_coordinate_with_one_decimal_place() -> None:
+    chart = build_month_chart(POINTS, WIDE)
+    markup = str(svg_drawing(chart, "z", "wide", "t", "d"))
+    bar = chart.bars[1]  # the estimated January
+    assert (
+        f'<rect class="usage-chart__bar usage-chart__bar--estimated" x="{bar.x:.1f}"'
+        f' y="{bar.y:.1f}" width="{bar.width:.1f}" height="{bar.height:.1f}"'
+        ' fill="url(#z-hatch)"/>'
+    ) in markup
+    tick = chart.ticks[-1]
+    assert f'y1="{tick.y:.1f}" y2="{tick.y:.1f}"/>' in markup
+    assert f'text-anchor="end">{str(tick.value).replace(".", ",")}</text>' in markup
+
+
+def test_a_hostile_id_and_variant_are_escaped_everywhere_they_appear() -> None:
+    chart = build_month_chart(POINTS, WIDE)
+    markup = str(svg_drawing(chart, '"><script>x</script>', "w'<i>", "t", "d"))
+    assert "<script>" not in markup and "<i>" not in markup
+    root = _parse(markup)
+    assert root.get("aria-labelledby") == '"><script>x</script>-title'
+    hatched = root.findall(f".//{SVG}rect[@fill]")
+    assert {r.get("fill") for r in hatched} == {'url(#"><script>x</script>-hatch)'}

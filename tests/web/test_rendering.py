@@ -16,6 +16,8 @@ from typing import Any
 import httpx
 import jinja2
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -570,3 +572,64 @@ def test_the_usage_table_rows_say_in_words_what_the_chart_shows() -> None:
         ["październik 2026", "8,125\u00a0m³", "<strong>tak</strong>"],
         ["listopad 2026", "brak &lt;danych&gt;", "–"],
     ]
+
+
+@settings(deadline=None)
+@given(
+    st.decimals(min_value=-2000, max_value=2000, places=3, allow_nan=False, allow_infinity=False)
+)
+def test_a_volume_in_the_usage_table_reads_as_format_decimal_pl_writes_it(value: Decimal) -> None:
+    from models.rules.money import format_decimal_pl
+    from web.rendering import cubic_metres
+
+    assert cubic_metres(value) == format_decimal_pl(value, 3)
+    shorter = value.quantize(Decimal("0.1"))  # fewer places: the long way
+    assert cubic_metres(shorter) == format_decimal_pl(shorter, 3)
+
+
+def test_the_dashboards_announcements_escape_their_titles_and_say_their_kind() -> None:
+    module = templates.get_template("home/_announcements.html").module
+    hostile = {
+        "id": "QW5ub3VuY2VtZW50OjE=",
+        "kind": "FAILURE",
+        "title": "<script>alert(1)</script> \"ul. Lipowa\" & 'Polna'",
+        "body": "Woda wróci wieczorem.",
+        "publishedAt": "2026-11-23T10:00:00+00:00",
+        "validTo": None,
+        "ownStreet": True,
+    }
+    news = {**hostile, "id": "QW5ub3VuY2VtZW50OjI", "kind": "NEWS", "ownStreet": False}
+    html = str(module.brief_list([hostile, news]))
+    assert "<script>" not in html
+    assert (
+        "&lt;script&gt;alert(1)&lt;/script&gt; &#34;ul. Lipowa&#34; &amp; &#39;Polna&#39;" in html
+    )
+    items = re.findall(r'<li class="([^"]*)">(.*?)</li>', html, re.S)
+    assert [classes for classes, _ in items] == [
+        "news-brief__item news-brief__item--disruption news-brief__item--own-street",
+        "news-brief__item",
+    ]
+    assert "<strong>Dotyczy Twojej ulicy:</strong>" in items[0][1]
+    assert ">Awaria</strong>" in items[0][1] and ">Informacja</strong>" in items[1][1]
+    # The same anchors as the home page's announcements, without the base64 padding.
+    assert 'href="/#komunikat-QW5ub3VuY2VtZW50OjE"' in items[0][1]
+    assert 'id="komunikat-QW5ub3VuY2VtZW50OjE"' in str(module.announcement(hostile))
+    assert "(23.11.2026)" in items[0][1]
+
+
+@pytest.mark.parametrize(
+    ("path", "several"),
+    [
+        ("/platnosci", False),
+        ("/konta/dodaj", False),
+        ("/saldo", True),
+        ("/faktury?rok=2026", False),
+    ],
+)
+def test_account_links_are_what_url_with_makes_of_them(path: str, several: bool) -> None:
+    from web.pages._account import AccountChoice, account_url
+
+    accounts = [{"number": "1000001"}, {"number": "1000002"}][: 2 if several else 1]
+    choice = AccountChoice("jan", "CUSTOMER", accounts, "1000002" if several else "1000001")
+    expected = url_with(path, konto="1000002" if several else None)
+    assert account_url(path, choice) == expected

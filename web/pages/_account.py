@@ -9,6 +9,7 @@ guarded alike by `staff_page`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from functools import wraps
@@ -177,9 +178,15 @@ def account_choice(request: Request, data: dict[str, Any]) -> AccountChoice:
     return AccountChoice(str(me.get("login", "")), str(me.get("role", "")), accounts, number)
 
 
+# "/platnosci", "/konta/dodaj": no query, fragment or host for url_with to take apart.
+_PLAIN_PATH = re.compile(r"/(?:[\w-]+/?)*")
+
+
 def account_url(path: str, choice: AccountChoice, **params: Any) -> str:
     """A link to another account page for the same account: `?konto=` only when the
     viewer has several accounts (one account needs no choosing)."""
+    if not choice.several and not params and _PLAIN_PATH.fullmatch(path):
+        return path  # what url_with would give back: a plain path, nothing to add
     return url_with(path, konto=choice.number if choice.several else None, **params)
 
 

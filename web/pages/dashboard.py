@@ -57,8 +57,9 @@ def announcements_for(
         text = f"{a['title']} {a.get('body') or ''}"
         return a["kind"] in DISRUPTIONS and any(names_street(text, s) for s in streets)
 
-    first = [{**a, "ownStreet": True} for a in announcements if own(a)]
-    rest = [{**a, "ownStreet": False} for a in announcements if not own(a)]
+    marked = [{**a, "ownStreet": own(a)} for a in announcements]
+    first = [a for a in marked if a["ownStreet"]]
+    rest = [a for a in marked if not a["ownStreet"]]
     return first + rest[: max(0, shown - len(first))]
 
 
