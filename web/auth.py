@@ -105,9 +105,13 @@ class AuthMiddleware:
         key = get_cookie(connection, SESSION_COOKIE)
         if key is None:
             return
-        signed_in = await resume_session(key, self.clock)
+        # A page shown again may be answered 304 by its ETag (web/conditional.py), which
+        # takes the data version: read with the session, it costs no statement of its own.
+        reading = connection.scope["method"] in ("GET", "HEAD")
+        signed_in = await resume_session(key, self.clock, with_version=reading)
         if signed_in is not None:
             state.update(
+                data_version=signed_in.data_version,
                 viewer=signed_in.user,
                 scopes=ALL_SCOPES,
                 session=signed_in.session,

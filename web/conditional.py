@@ -57,10 +57,18 @@ async def etag_for(request: Request, asked: Iterable[str]) -> str:
         prefs.contrast,
         prefs.font,
         clock.now().strftime("%Y-%m-%dT%H:%M"),
-        await data_version(viewer.id if viewer else None),
+        await _data_version(request, viewer.id if viewer else None),
     ]
     digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
     return f'W/"{digest}"'
+
+
+async def _data_version(request: Request, user_id: int | None) -> str:
+    """The version read with the viewer's session (web/auth.py), else read now."""
+    known = getattr(request.state, "data_version", None)
+    if known is not None and user_id is not None:
+        return str(known)
+    return await data_version(user_id)
 
 
 def matches(request: Request, etag: str) -> bool:

@@ -16,6 +16,7 @@ from tortoise.models import Model
 
 from models.orm import Session, User
 from models.reads.sql import as_optional_datetime, fetch
+from models.reads.versions import version_columns, version_in
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,8 +52,9 @@ def _token_sql() -> str:
 
 
 @cache
-def _session_sql() -> str:
-    return f"""SELECT {_select(Session, "s")}, {_select(User, "u")}
+def _session_sql(with_version: bool) -> str:
+    version = f", {version_columns('s.user_id')}" if with_version else ""
+    return f"""SELECT {_select(Session, "s")}, {_select(User, "u")}{version}
         FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.key_hash = ?"""
 
 
@@ -73,11 +75,14 @@ async def live_token(token_hash: str) -> tuple[LiveToken, User] | None:
     return token, user
 
 
-async def session_with_user(key_hash: str) -> Session | None:
-    """The session with this key hash, its `user` loaded, whether still alive or not."""
-    rows = await fetch(_session_sql(), [key_hash])
+async def session_with_user(
+    key_hash: str, *, with_version: bool = False
+) -> tuple[Session, str | None] | None:
+    """The session with this key hash, its `user` loaded, whether still alive or not;
+    and when asked, the user's data version (models/reads/versions.py) read with it."""
+    rows = await fetch(_session_sql(with_version), [key_hash])
     if not rows:
         return None
     session: Session = _built(Session, rows[0], "s")
     session.user = _built(User, rows[0], "u")
-    return session
+    return session, version_in(rows[0]) if with_version else None

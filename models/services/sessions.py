@@ -21,6 +21,8 @@ TOUCH_INTERVAL = timedelta(minutes=1)
 class SignedIn:
     session: Session
     user: User
+    # What the user can see, as of this lookup (models/reads/versions.py), when asked.
+    data_version: str | None = None
 
 
 async def start_session(
@@ -42,11 +44,13 @@ async def start_session(
     return key
 
 
-async def resume_session(key: str, clock: Clock) -> SignedIn | None:
-    """The session behind a cookie, if it is still alive; slides its idle expiry."""
-    session = await session_with_user(secret_hash(key))
-    if session is None:
+async def resume_session(key: str, clock: Clock, *, with_version: bool = False) -> SignedIn | None:
+    """The session behind a cookie, if it is still alive; slides its idle expiry.
+    `with_version`: read the user's data version in the same statement."""
+    found = await session_with_user(secret_hash(key), with_version=with_version)
+    if found is None:
         return None
+    session, version = found
     now = clock.now()
     too_old = now - session.created_at > ABSOLUTE_TIMEOUT
     if session.expires_at <= now or too_old or not session.user.is_active:
@@ -56,7 +60,7 @@ async def resume_session(key: str, clock: Clock) -> SignedIn | None:
         session.last_seen_at = now
         session.expires_at = min(now + IDLE_TIMEOUT, session.created_at + ABSOLUTE_TIMEOUT)
         await session.save(update_fields=["last_seen_at", "expires_at"])
-    return SignedIn(session=session, user=session.user)
+    return SignedIn(session=session, user=session.user, data_version=version)
 
 
 async def end_session(key: str) -> None:
