@@ -11,6 +11,7 @@ laughs, external entities), then by lxml with entities and network access off.
 from __future__ import annotations
 
 import logging
+import os
 import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -461,16 +462,19 @@ _TRANSACTION_END = len(_TRANSACTION_FIELDS) + 1
 # writing the same numbers every time, so the second start changes nothing the first
 # transform reads.
 _SPLIT_FROM = 2_000  # entries; below, one transform is quicker than two
-_worker: ThreadPoolExecutor | None = None
+_worker: tuple[int, ThreadPoolExecutor] | None = None  # with the process that made it
 _worker_made = threading.Lock()
 
 
 def _transform_worker() -> ThreadPoolExecutor:
+    """The worker thread of this process (a forked process has none of its parent's
+    threads, so it makes its own)."""
     global _worker
     with _worker_made:
-        if _worker is None:
-            _worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="camt-transform")
-        return _worker
+        if _worker is None or _worker[0] != os.getpid():
+            made = ThreadPoolExecutor(max_workers=1, thread_name_prefix="camt-transform")
+            _worker = (os.getpid(), made)
+        return _worker[1]
 
 
 def _transformed(

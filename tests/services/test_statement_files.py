@@ -3,6 +3,7 @@ library finds, and leaves the files it does not know to the library."""
 
 from __future__ import annotations
 
+import multiprocessing
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -237,3 +238,19 @@ def test_a_long_camt053_reads_the_same_in_two_halves_as_whole() -> None:
     entries = read_statement(data).entries
     assert len(entries) == 3_500
     assert [e.bank_reference for e in entries[2_599:2_601]] == ["A00002599", "B00000000"]
+
+
+def _entry_count(data: bytes) -> int:
+    return len(read_statement(data).entries)
+
+
+def test_a_forked_process_reads_a_long_camt053_with_a_worker_of_its_own() -> None:
+    """A process forked after a long statement was read (a server's worker) has none
+    of its parent's threads: it must not wait on the parent's transform worker."""
+    numbers = [str(100_000 + i) for i in range(50)]
+    data = camt053(_transfers(numbers, statement_files._SPLIT_FROM + 10, seed=9), "F")
+    assert _entry_count(data) == statement_files._SPLIT_FROM + 10
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        assert pool.apply_async(_entry_count, (data,)).get(timeout=120) == len(
+            read_statement(data).entries
+        )
