@@ -54,6 +54,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.generate import BENCH_HEAVY, BENCH_LIGHT, bench_token  # noqa: E402
+from bench.machine import describe_stolen, stolen_seconds, stolen_since  # noqa: E402
 from models.clock import WARSAW  # noqa: E402
 from models.config import sqlite_path  # noqa: E402
 from web.charts import months_back  # noqa: E402
@@ -98,6 +99,7 @@ class Timing:
     requests: int
     errors: int
     not_modified: int
+    stolen_s: float | None = None  # CPU time other guests took meanwhile (bench/machine.py)
 
 
 @dataclass
@@ -652,13 +654,15 @@ def run(arguments: argparse.Namespace) -> dict[str, Any]:
                     base, make = sides[name]
                     script = work / f"{name}.lua"
                     wrk_script(make(), script)
+                    stolen = stolen_seconds()
                     timing = run_wrk(base, script, arguments.seconds, arguments.connections)
+                    timing.stolen_s = stolen_since(stolen)
                     (pair.rounds_a if side == "a" else pair.rounds_b).append(timing)
                     print(
                         f"round {round_number + 1} {pair.name:<9} {name:<20} "
                         f"{timing.requests_per_second:8.1f} req/s  p50 {timing.p50_ms:7.2f} ms"
                         f"  p99 {timing.p99_ms:7.2f} ms  304s {timing.not_modified}"
-                        f"  errors {timing.errors}",
+                        f"  errors {timing.errors}" + describe_stolen(timing.stolen_s),
                         file=sys.stderr,
                     )
         memory = rss_mb(ebok.pid)
@@ -763,6 +767,19 @@ def report(result: dict[str, Any]) -> str:
         a = ", ".join(f"{t['requests_per_second']:.0f}" for t in pair["rounds_a"])
         b = ", ".join(f"{t['requests_per_second']:.0f}" for t in pair["rounds_b"])
         lines.append(f"- {name}: A {a}; B {b}")
+    stolen = [
+        t["stolen_s"]
+        for p in result["pairs"].values()
+        for t in p["rounds_a"] + p["rounds_b"]
+        if t.get("stolen_s") is not None
+    ]
+    if stolen:
+        lines += [
+            "",
+            f"CPU time other guests took from this machine during the timed rounds: "
+            f"{sum(stolen):.1f} s in all, at most {max(stolen):.1f} s in one round "
+            f"(bench/machine.py).",
+        ]
     return "\n".join(lines) + "\n"
 
 

@@ -32,6 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.generate import generate  # noqa: E402
+from bench.machine import describe_stolen, stolen_seconds, stolen_since  # noqa: E402
 from models.clock import WARSAW, Clock  # noqa: E402
 from models.orm import Account  # noqa: E402
 from models.rules.iban import individual_account_number  # noqa: E402
@@ -119,6 +120,7 @@ async def bench(database_url: str, accounts: int, count: int, profile: Path | No
             reading = time.perf_counter() - started
             profiler = cProfile.Profile() if profile else None
             started, cpu = time.perf_counter(), time.process_time()
+            stolen = stolen_seconds()
             if profiler:
                 profiler.enable()
             result = await import_statement(data, name, clock, bank_branch=branch)
@@ -126,6 +128,7 @@ async def bench(database_url: str, accounts: int, count: int, profile: Path | No
                 profiler.disable()
             elapsed = time.perf_counter() - started
             cpu = time.process_time() - cpu
+            stolen = stolen_since(stolen)
             if profiler and profile:
                 profiler.dump_stats(profile / f"{tag}.prof")
             started = time.perf_counter()
@@ -138,6 +141,7 @@ async def bench(database_url: str, accounts: int, count: int, profile: Path | No
                 f"unmatched) in {elapsed:.2f} s = {result.transactions / elapsed:,.0f} tx/s "
                 f"(reading the file alone {reading:.2f} s); this process's CPU time {cpu:.2f} s "
                 f"= {result.transactions / cpu:,.0f} tx/s; again: 0 booked in {repeat:.2f} s"
+                + describe_stolen(stolen)
             )
         differences = await check_figures()
         assert differences == [], differences[:5]
