@@ -65,9 +65,9 @@ async def etag_for(request: Request, asked: Iterable[str]) -> str:
 
 async def _data_version(request: Request, user_id: int | None) -> str:
     """The version read with the viewer's session (web/auth.py), else read now."""
-    known = getattr(request.state, "data_version", None)
+    known: str | None = getattr(request.state, "data_version", None)
     if known is not None and user_id is not None:
-        return str(known)
+        return known
     return await data_version(user_id)
 
 

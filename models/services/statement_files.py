@@ -461,7 +461,7 @@ _TRANSACTION_END = len(_TRANSACTION_FIELDS) + 1
 # read. libxslt numbers its elements in document order when a transform starts,
 # writing the same numbers every time, so the second start changes nothing the first
 # transform reads.
-_SPLIT_FROM = 2_000  # entries; below, one transform is quicker than two
+_SPLIT_FROM = 2_000  # entries; below, a few milliseconds are not worth a thread
 _worker: tuple[int, ThreadPoolExecutor] | None = None  # with the process that made it
 _worker_made = threading.Lock()
 
