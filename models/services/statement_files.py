@@ -14,7 +14,7 @@ import logging
 import os
 import re
 import threading
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -454,14 +454,15 @@ _ENTRY_END = len(_ENTRY_FIELDS) + 1
 _TRANSACTION_END = len(_TRANSACTION_FIELDS) + 1
 
 
-# A long statement is transformed in two halves at once, the later entries of each
-# statement in a worker thread: libxslt runs without Python's lock, so on a second
-# core the transform takes half the time (and the first half's records are read
-# meanwhile). Each thread uses its own stylesheet (lxml's rule); the document is only
-# read. libxslt numbers its elements in document order when a transform starts,
-# writing the same numbers every time, so the second start changes nothing the first
-# transform reads.
-_SPLIT_FROM = 2_000  # entries; below, a few milliseconds are not worth a thread
+# A long statement is transformed in parts, by ranges of each statement's entries: the
+# first here, the others one after another in a worker thread. libxslt runs without
+# Python's lock, so while this thread turns the first part's records into entries,
+# the worker transforms the next ones on a second core, and the transform's time is
+# mostly hidden behind Python's. Each thread uses its own stylesheet (lxml's rule);
+# the document is only read. libxslt numbers its elements in document order when a
+# transform starts, writing the same numbers every time, so a later start changes
+# nothing a running transform reads.
+_SPLIT_FROM = 2_000  # entries of the longest statement; below, not worth a thread
 _worker: tuple[int, ThreadPoolExecutor] | None = None  # with the process that made it
 _worker_made = threading.Lock()
 
@@ -483,25 +484,56 @@ def _transformed(
     return str(_stylesheet(namespace, clean)(root, after=str(after), upto=str(upto)))
 
 
-def _records(root: etree._Element, namespace: str, clean: bool) -> list[_StatementRecords]:
-    """The statements of the document, as the transform writes them out (`clean`:
-    with the separators removed from every value; see above)."""
+class _Part:
+    """The records of the entries after the `after`-th of every statement (up to the
+    next part's), transformed here or by the worker; read when first asked for."""
+
+    def __init__(self, after: int, text: str | None, later: Future[str] | None = None) -> None:
+        self.after = after
+        self._text = text
+        self._later = later
+        self._statements: list[_StatementRecords] | None = None
+
+    def statements(self) -> list[_StatementRecords]:
+        """Every statement's own record and balances, and its entries of this part."""
+        if self._statements is None:
+            text = self._text if self._later is None else self._later.result()
+            self._statements = _read_records(text or "")
+            self._text = None
+        return self._statements
+
+    def drop(self) -> None:
+        """Not wanted any more (the file was refused): a transform not started is not."""
+        if self._later is not None:
+            self._later.cancel()
+
+
+def _records(root: etree._Element, namespace: str, clean: bool) -> list[_Part]:
+    """The document's records, in parts (see above; `clean`: with the separators
+    removed from every value)."""
     names = {"c": namespace}
-    entries = int(root.xpath("count(c:BkToCstmrStmt/c:Stmt/c:Ntry)", namespaces=names))
-    statements = int(root.xpath("count(c:BkToCstmrStmt/c:Stmt)", namespaces=names))
-    if entries < _SPLIT_FROM or statements == 0:
-        return _read_records(_transformed(root, namespace, clean))
-    half = entries // (2 * statements)
-    later = _transform_worker().submit(_transformed, root, namespace, clean, half)
+    statements = root.iterfind("c:BkToCstmrStmt/c:Stmt", namespaces=names)
+    longest = max((int(s.xpath("count(c:Ntry)", namespaces=names)) for s in statements), default=0)
+    if longest < _SPLIT_FROM:
+        return [_Part(0, _transformed(root, namespace, clean))]
+    # Three parts: a fifth here, then two fifths and the rest in the worker. Each
+    # transform costs a walk over the whole tree first (~1 ms per 1,000 entries), so
+    # more parts cost more than they hide.
+    first = longest // 5
+    bounds = [0, first, first + (longest - first) // 2]
+    worker = _transform_worker()
+    later = [
+        # The last part has no end: every entry is in exactly one part.
+        _Part(after, None, worker.submit(_transformed, root, namespace, clean, after, upto))
+        for after, upto in zip(bounds[1:], [*bounds[2:], -1], strict=True)
+    ]
     try:
-        first = _read_records(_transformed(root, namespace, clean, 0, half))
-    finally:
-        rest = later.result()  # also when the first half failed: the tree stays whole
-    # The later half repeats each statement's own record and balances; only its
-    # entries are new.
-    for statement, more in zip(first, _read_records(rest), strict=True):
-        statement.entries += more.entries
-    return first
+        here = _Part(0, _transformed(root, namespace, clean, 0, first))
+    except BaseException:
+        for part in later:
+            part.drop()
+        raise
+    return [here, *later]
 
 
 def _read_records(text: str) -> list[_StatementRecords]:
@@ -542,18 +574,32 @@ def _read_camt053(data: bytes) -> Statement:
     namespace = etree.QName(root).namespace or ""
     if not _CAMT_053.fullmatch(namespace):
         raise StatementMalformed(reason=f"nieznana przestrzeń nazw XML {namespace[:80]!r}")
-    statements = _records(root, namespace, _may_hold_separators(data, root))
+    parts = _records(root, namespace, _may_hold_separators(data, root))
+    try:
+        return _camt_statement(parts)
+    finally:
+        for part in parts:
+            part.drop()
+
+
+def _camt_statement(parts: list[_Part]) -> Statement:
+    """The entries of every statement in order, statement by statement (so a file is
+    refused for its first fault, as when read in one part), each checked against its
+    balances."""
+    statements = parts[0].statements()
     if not statements:
         raise StatementMalformed(reason="brak wyciągu (Stmt) w pliku camt.053")
     entries: list[StatementEntry] = []
     account: str | None = None
-    for statement in statements:
+    for index, statement in enumerate(statements):
         account = account or _nrb(statement.account)
         movement = Decimal(0)
-        for position, (entry, transactions) in enumerate(statement.entries, start=1):
-            found, signed = _camt_entries(entry, transactions, position)
-            entries += found
-            movement += signed
+        for part in parts:
+            own = part.statements()[index].entries
+            for position, (entry, transactions) in enumerate(own, start=part.after + 1):
+                found, signed = _camt_entries(entry, transactions, position)
+                entries += found
+                movement += signed
         _check_balances(statement.balances, movement)
     return Statement(StatementFormat.CAMT053, account, tuple(entries))
 

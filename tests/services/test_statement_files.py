@@ -201,14 +201,14 @@ def test_camt053_without_separators_reads_alike_either_way() -> None:
     root = statement_files.etree.fromstring(data, parser=parser)
     assert not statement_files._may_hold_separators(data, root)
     namespace = statement_files.etree.QName(root).namespace or ""
-    assert statement_files._records(root, namespace, False) == statement_files._records(
-        root, namespace, True
-    )
+    (plain,) = statement_files._records(root, namespace, False)
+    (cleaned,) = statement_files._records(root, namespace, True)
+    assert plain.statements() == cleaned.statements()
 
 
-def test_a_long_camt053_reads_the_same_in_two_halves_as_whole() -> None:
-    """Above a few thousand entries the transform runs in two halves at once: every
-    statement keeps its own entries, in order, and its balances once."""
+def test_a_long_camt053_reads_the_same_in_parts_as_whole() -> None:
+    """A long statement is transformed in parts at once: every statement keeps its own
+    entries, each once and in order, and its balances once."""
     numbers = [str(100_000 + i) for i in range(50)]
     first = camt053(_transfers(numbers, 2_600, seed=7), "A").decode()
     second = camt053(_transfers(numbers, 900, seed=8), "B").decode()
@@ -217,7 +217,7 @@ def test_a_long_camt053_reads_the_same_in_two_halves_as_whole() -> None:
         "<CdtDbtInd>CRDT</CdtDbtInd></Bal>"
     )
     start = first.index("<Stmt>")
-    # One document, two statements: the first long, the second shorter than a half.
+    # One document, two statements: the first long, the second shorter than a part.
     statements = (
         first[start : first.index("</BkToCstmrStmt>")].replace("</Acct>", "</Acct>" + balances, 1)
         + second[second.index("<Stmt>") : second.index("</BkToCstmrStmt>")]
@@ -225,19 +225,34 @@ def test_a_long_camt053_reads_the_same_in_two_halves_as_whole() -> None:
     data = (first[:start] + statements + "</BkToCstmrStmt></Document>").encode()
     root = statement_files.etree.fromstring(data)
     namespace = statement_files.etree.QName(root).namespace or ""
-    assert statement_files._SPLIT_FROM <= 2_600 + 900
+    assert statement_files._SPLIT_FROM <= 2_600
     whole = statement_files._read_records(statement_files._transformed(root, namespace, False))
-    halves = statement_files._records(root, namespace, False)
-    assert halves == whole
-    assert [len(s.entries) for s in halves] == [2_600, 900]
-    assert len(halves[0].balances) == 1 and halves[1].balances == []
-    assert [e.servicer_reference for e, _ in halves[0].entries] == [
+    parts = statement_files._records(root, namespace, False)
+    assert [p.after for p in parts] == [0, 520, 1_560]
+    for index, statement in enumerate(whole):
+        in_parts = [e for p in parts for e in p.statements()[index].entries]
+        assert in_parts == statement.entries
+        assert all(p.statements()[index].balances == statement.balances for p in parts)
+    assert [len(s.entries) for s in whole] == [2_600, 900]
+    assert len(whole[0].balances) == 1 and whole[1].balances == []
+    assert [e.servicer_reference for e, _ in whole[0].entries] == [
         f"A{i:08d}" for i in range(2_600)
     ]
-    assert halves[1].entries[-1][0].servicer_reference == "B00000899"
     entries = read_statement(data).entries
     assert len(entries) == 3_500
     assert [e.bank_reference for e in entries[2_599:2_601]] == ["A00002599", "B00000000"]
+
+
+def test_a_fault_in_a_later_part_is_named_by_its_place_in_the_statement() -> None:
+    """An entry the worker transformed is refused with its position in the statement,
+    as when the file is read in one part."""
+    numbers = [str(100_000 + i) for i in range(50)]
+    text = camt053(_transfers(numbers, 2_500, seed=4), "P").decode()
+    cut = text.index("<AcctSvcrRef>P00002345</AcctSvcrRef>")
+    at = text.rindex("<CdtDbtInd>", 0, cut)
+    broken = text[:at] + "<CdtDbtInd>SIDEWAYS" + text[text.index("</CdtDbtInd>", at) :]
+    with pytest.raises(StatementMalformed, match="Ntry 2346"):
+        read_statement(broken.encode())
 
 
 def _entry_count(data: bytes) -> int:
