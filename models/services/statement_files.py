@@ -503,7 +503,8 @@ class _Part:
         return self._statements
 
     def drop(self) -> None:
-        """Not wanted any more (the file was refused): a transform not started is not."""
+        """Not wanted any more (the file was refused): cancel the transform if it has
+        not started yet."""
         if self._later is not None:
             self._later.cancel()
 
