@@ -191,6 +191,11 @@ async def insert_columns(
             _each_object_once(_bound)(column) if type(meta.fields_map[f]) is DateField else column
             for f, column in zip(columns, stored, strict=True)
         ]
+    if dialect == "postgres" and stored:
+        types = [_pg_type(model, f) for f in [*fields, *defaults]]
+        return await _insert_unnest(
+            connection, meta.db_table, names, types, stored, once, count, tail, bool(returning)
+        )
     # Every row's values in order, the shared ones repeated: flattened in C.
     flat = list(chain.from_iterable(zip(*stored, *([v] * count for v in once), strict=True)))
     per_statement = max(1, MAX_PARAMETERS // width)
@@ -206,6 +211,45 @@ async def insert_columns(
             found += [dict(zip(returning, row, strict=True)) for row in rows]
         else:
             await connection.execute_query(_dialect_sql(sql, dialect), values)
+    return found
+
+
+# Rows per statement on PostgreSQL, where a column is one array parameter.
+UNNEST_ROWS = 10_000
+
+
+def _pg_type(model: type[Model], field: str) -> str:
+    """The column's PostgreSQL type, as the schema declares it (`DECIMAL(14,2)`, say)."""
+    return str(model._meta.fields_map[field].get_for_dialect("postgres", "SQL_TYPE"))
+
+
+async def _insert_unnest(
+    connection: Any,
+    table: str,
+    names: str,
+    types: list[str],
+    columns: list[list[Any]],
+    once: list[Any],
+    count: int,
+    tail: str,
+    returning: bool,
+) -> list[dict[str, Any]]:
+    """PostgreSQL's insert of many rows: each column one array parameter, taken apart by
+    `unnest`, and each shared value one parameter. A statement of thousands of `$n`
+    placeholders costs the server more to parse and plan than to store the rows (half
+    a statement import's time went there); this one is the same text for any number of
+    rows, so it is prepared once."""
+    arrays = ", ".join(f"${i}::{kind}[]" for i, kind in enumerate(types[: len(columns)], 1))
+    shared = [f"${len(columns) + i}::{kind}" for i, kind in enumerate(types[len(columns) :], 1)]
+    select = ", ".join(["u.*", *shared])
+    sql = f'INSERT INTO "{table}" ({names}) SELECT {select} FROM unnest({arrays}) AS u' + tail
+    found: list[dict[str, Any]] = []
+    for start in range(0, count, UNNEST_ROWS):
+        values = [column[start : start + UNNEST_ROWS] for column in columns] + once
+        if returning:
+            found += await connection.execute_query_dict(sql, values)
+        else:
+            await connection.execute_query(sql, values)
     return found
 
 
@@ -243,17 +287,50 @@ async def insert_links(
 async def update_rows(
     model: type[Model], rows: Sequence[Mapping[str, Any]], fields: Sequence[str]
 ) -> None:
-    """Set `fields` of each row found by its `id` (one prepared statement, run for
-    every row)."""
+    """Set `fields` of each row found by its `id`: one prepared statement run for
+    every row on SQLite, one statement for them all on PostgreSQL."""
     if not rows:
         return
     connection = connections.get("default")
     dialect = connection.capabilities.dialect
+    columns = [column_converter(model, f)([row[f] for row in rows]) for f in fields]
+    if dialect == "postgres":
+        await _update_unnest(connection, model, rows, fields, columns)
+        return
     assignments = ", ".join(f'"{_column(model, f)}" = ?' for f in fields)
     sql = f'UPDATE "{model._meta.db_table}" SET {assignments} WHERE "id" = ?'
-    columns = [column_converter(model, f)([row[f] for row in rows]) for f in fields]
     values = [list(row) for row in zip(*columns, [row["id"] for row in rows], strict=True)]
     await connection.execute_many(_dialect_sql(sql, dialect), values)
+
+
+async def _update_unnest(
+    connection: Any,
+    model: type[Model],
+    rows: Sequence[Mapping[str, Any]],
+    fields: Sequence[str],
+    columns: list[list[Any]],
+) -> None:
+    """PostgreSQL's update of many rows by id: one statement, each column an array,
+    in id order. Run one by one, a later row of the same id would win; so it does
+    here, the others being left out (an UPDATE ... FROM changes a row once). Both
+    callers have locked the rows already (in id order), so the order in which this
+    statement takes them cannot deadlock with another writer."""
+    last = {row["id"]: index for index, row in enumerate(rows)}
+    keep = [last[key] for key in sorted(last)]
+    names = [_column(model, f) for f in fields]
+    assignments = ", ".join(f'"{name}" = u."{name}"' for name in names)
+    arrays = ", ".join(f"${i}::{_pg_type(model, f)}[]" for i, f in enumerate(["id", *fields], 1))
+    aliases = ", ".join(f'"{name}"' for name in ["id", *names])
+    table = model._meta.db_table
+    sql = (
+        f'UPDATE "{table}" SET {assignments} FROM unnest({arrays}) AS u({aliases})'
+        f' WHERE "{table}"."id" = u."id"'
+    )
+    ids = [rows[i]["id"] for i in keep]
+    for start in range(0, len(keep), UNNEST_ROWS):
+        part = keep[start : start + UNNEST_ROWS]
+        values = [ids[start : start + UNNEST_ROWS]] + [[c[i] for i in part] for c in columns]
+        await connection.execute_query(sql, values)
 
 
 def reader(model: type[Model], field: str) -> Callable[[Any], Any]:

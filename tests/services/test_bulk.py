@@ -9,9 +9,10 @@ import pytest
 from tortoise.transactions import in_transaction
 
 from models.clock import WARSAW
-from models.enums import ReadingSource
-from models.orm import Account, Meter, Reading
+from models.enums import PaymentMethod, PaymentStatus, ReadingSource
+from models.orm import Account, Meter, Payment, Reading
 from models.reads.sql import fetch
+from models.services import bulk
 from models.services.bulk import MAX_PARAMETERS, insert_columns, insert_rows, update_rows
 
 pytestmark = pytest.mark.usefixtures("demo")
@@ -127,3 +128,94 @@ async def test_update_rows_sets_the_fields_of_each_row() -> None:
     for account, wanted in zip(accounts, changed, strict=True):
         again = await Account.get(id=account.id)
         assert again.balance == wanted["balance"] and again.version == wanted["version"]
+
+
+async def test_rows_beyond_one_array_statement_all_come_back(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # On PostgreSQL a statement takes UNNEST_ROWS rows as arrays; made small here.
+    monkeypatch.setattr(bulk, "UNNEST_ROWS", 4)
+    meter = await Meter.get(serial_number="WS-18-204417")
+    first = date(2032, 1, 1)
+    at = datetime(2032, 1, 1, 8, tzinfo=WARSAW)
+    async with in_transaction():
+        back = await insert_columns(
+            Reading,
+            {
+                "value": [Decimal(i) / 8 for i in range(10)],
+                "read_on": [first + timedelta(days=i) for i in range(10)],
+            },
+            10,
+            returning=("id", "read_on"),
+            same={"meter_id": meter.id, "source": ReadingSource.ESTIMATED, "submitted_at": at},
+        )
+    # Returned as stored: a date on PostgreSQL, its ISO text on SQLite.
+    days = [str(first + timedelta(days=i)) for i in range(10)]
+    assert sorted(str(r["read_on"]) for r in back) == days
+    stored = await Reading.filter(meter=meter, read_on__gte=first).order_by("read_on")
+    assert [r.value for r in stored] == [
+        (Decimal(i) / 8).quantize(Decimal("0.001")) for i in range(10)
+    ]
+    assert {r.submitted_at for r in stored} == {at} and {r.source for r in stored} == {
+        ReadingSource.ESTIMATED
+    }
+
+
+async def test_a_conflicting_row_is_left_out_and_not_returned() -> None:
+    account = await Account.get(number="100001")
+    at = datetime(2033, 1, 1, 8, tzinfo=WARSAW)
+    payment = {
+        "account_id": [account.id, account.id],
+        "amount": [Decimal("10.00"), Decimal("20.00")],
+        "booked_on": [date(2033, 1, 1)] * 2,
+    }
+    same = {"method": PaymentMethod.BANK_TRANSFER, "status": PaymentStatus.COMPLETED}
+    async with in_transaction():
+        first = await insert_columns(
+            Payment,
+            {**payment, "reference": ["BULK-1", "BULK-2"]},
+            2,
+            returning=("id", "reference"),
+            same={**same, "created_at": at},
+            skip_conflicts_on=("reference",),
+        )
+        again = await insert_columns(
+            Payment,
+            {**payment, "reference": ["BULK-2", "BULK-3"]},
+            2,
+            returning=("id", "reference"),
+            same={**same, "created_at": at},
+            skip_conflicts_on=("reference",),
+        )
+    assert sorted(r["reference"] for r in first) == ["BULK-1", "BULK-2"]
+    assert [r["reference"] for r in again] == ["BULK-3"]
+    kept = await Payment.get(reference="BULK-2")
+    assert kept.amount == Decimal("20.00")  # the first one stays as it was
+
+
+async def test_update_rows_lets_a_later_row_of_one_id_win(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # As one statement per row would: the last row of an id is what stays.
+    monkeypatch.setattr(bulk, "UNNEST_ROWS", 6)
+    first, second = await Account.filter(number__in=["100001", "100002"]).order_by("id")
+    changed = [
+        *(
+            {"id": second.id, "balance": Decimal(b), "version": second.version + 1}
+            for b in ("5.00", "6.00", "8.00", "4.00")
+        ),
+        {"id": second.id, "balance": Decimal("9.00"), "version": second.version + 2},
+        {"id": first.id, "balance": Decimal("1.00"), "version": first.version + 1},
+        {"id": first.id, "balance": Decimal("3.00"), "version": first.version + 2},
+    ]
+    async with in_transaction():
+        await update_rows(Account, changed, ("balance", "version"))
+    again = {a.id: a for a in await Account.filter(id__in=[first.id, second.id])}
+    assert (again[first.id].balance, again[first.id].version) == (
+        Decimal("3.00"),
+        first.version + 2,
+    )
+    assert (again[second.id].balance, again[second.id].version) == (
+        Decimal("9.00"),
+        second.version + 2,
+    )
