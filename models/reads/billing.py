@@ -53,12 +53,24 @@ async def invoices_by_numbers(numbers: Sequence[str]) -> list[InvoiceRow]:
     return [_invoice(r) for r in await fetch(sql, numbers, list_length=len(numbers))]
 
 
+OPEN_INVOICES_SQL = f"""SELECT {_INVOICE} FROM invoices i
+    WHERE i.account_id IN ({{ids}}) AND i.settlement IN (?, ?)"""
+
+
 async def open_invoices_of_accounts(ids: Sequence[int]) -> list[InvoiceRow]:
     """Invoices not yet paid in full, newest first: a handful per account whatever
-    its history, found through the (account, settlement, due date) index."""
-    sql = f"""SELECT {_INVOICE} FROM invoices i
-        WHERE i.account_id IN ({{ids}}) AND i.settlement IN (?, ?) {_NEWEST_FIRST}"""
-    return [_invoice(r) for r in await fetch(sql, [*ids, *_OPEN], list_length=len(ids))]
+    its history, found through the (account, settlement, due date) index. They are
+    put in order here, not by the SQL: asked to, SQLite walked the (account, issued
+    on) index instead, to spare itself a sort, and read every invoice the account
+    ever had (a tenth of the dashboard's time at a thousand paid invoices)."""
+    rows = await fetch(OPEN_INVOICES_SQL, [*ids, *_OPEN], list_length=len(ids))
+    invoices = [_invoice(r) for r in rows]
+    invoices.sort(key=_newest_first, reverse=True)
+    return invoices
+
+
+def _newest_first(invoice: InvoiceRow) -> tuple[date, int]:
+    return invoice.issued_on, invoice.id
 
 
 def _filters(

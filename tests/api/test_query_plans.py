@@ -23,6 +23,7 @@ from models.enums import (
     Role,
 )
 from models.orm import Account, Contract, Invoice, Meter, Premises, Reading, User
+from models.reads.billing import OPEN_INVOICES_SQL
 from tests.support import Api
 from web.gql import operation_documents
 
@@ -164,3 +165,21 @@ async def test_account_pages_never_scan_a_whole_table(
     assert checked, "the operation ran SQL"
     scans = [scan for sql, values in checked for scan in await _full_scans(sql, values)]
     assert scans == []
+
+
+async def test_open_invoices_are_found_by_their_settlement_not_by_the_history(
+    clock: Clock, database_kind: str
+) -> None:
+    # The dashboard's open invoices: the index that bounds them by account and
+    # settlement, not one that walks every invoice the account ever had.
+    if database_kind != "sqlite":
+        pytest.skip("the plan check reads SQLite's EXPLAIN QUERY PLAN")
+    await _grow(clock)
+    account = await Account.get(number="100001")
+    sql = OPEN_INVOICES_SQL.replace("{ids}", "?")
+    rows = await connections.get("default").execute_query_dict(
+        "EXPLAIN QUERY PLAN " + sql,
+        [account.id, InvoiceStatus.UNPAID.value, InvoiceStatus.PARTIALLY_PAID.value],
+    )
+    details = [str(row["detail"]) for row in rows]
+    assert any("(account_id=? AND settlement=?)" in d for d in details), details
