@@ -303,6 +303,13 @@ async def update_rows(
     await connection.execute_many(_dialect_sql(sql, dialect), values)
 
 
+def last_row_of_each_id(rows: Sequence[Mapping[str, Any]]) -> list[int]:
+    """The positions of the rows an update by id applies, in id order: of rows with
+    the same id only the last, as running them one by one would leave it."""
+    last = {row["id"]: index for index, row in enumerate(rows)}
+    return [last[key] for key in sorted(last)]
+
+
 async def _update_unnest(
     connection: Any,
     model: type[Model],
@@ -315,8 +322,7 @@ async def _update_unnest(
     here, the others being left out (an UPDATE ... FROM changes a row once). Both
     callers have locked the rows already (in id order), so the order in which this
     statement takes them cannot deadlock with another writer."""
-    last = {row["id"]: index for index, row in enumerate(rows)}
-    keep = [last[key] for key in sorted(last)]
+    keep = last_row_of_each_id(rows)
     names = [_column(model, f) for f in fields]
     assignments = ", ".join(f'"{name}" = u."{name}"' for name in names)
     arrays = ", ".join(f"${i}::{_pg_type(model, f)}[]" for i, f in enumerate(["id", *fields], 1))

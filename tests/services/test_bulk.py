@@ -13,7 +13,13 @@ from models.enums import PaymentMethod, PaymentStatus, ReadingSource
 from models.orm import Account, Meter, Payment, Reading
 from models.reads.sql import fetch
 from models.services import bulk
-from models.services.bulk import MAX_PARAMETERS, insert_columns, insert_rows, update_rows
+from models.services.bulk import (
+    MAX_PARAMETERS,
+    insert_columns,
+    insert_rows,
+    last_row_of_each_id,
+    update_rows,
+)
 
 pytestmark = pytest.mark.usefixtures("demo")
 
@@ -170,23 +176,20 @@ async def test_a_conflicting_row_is_left_out_and_not_returned() -> None:
         "booked_on": [date(2033, 1, 1)] * 2,
     }
     same = {"method": PaymentMethod.BANK_TRANSFER, "status": PaymentStatus.COMPLETED}
+
+    async def insert(references: list[str]) -> list[dict]:
+        return await insert_columns(
+            Payment,
+            {**payment, "reference": references},
+            2,
+            returning=("id", "reference"),
+            same={**same, "created_at": at},
+            skip_conflicts_on=("reference",),
+        )
+
     async with in_transaction():
-        first = await insert_columns(
-            Payment,
-            {**payment, "reference": ["BULK-1", "BULK-2"]},
-            2,
-            returning=("id", "reference"),
-            same={**same, "created_at": at},
-            skip_conflicts_on=("reference",),
-        )
-        again = await insert_columns(
-            Payment,
-            {**payment, "reference": ["BULK-2", "BULK-3"]},
-            2,
-            returning=("id", "reference"),
-            same={**same, "created_at": at},
-            skip_conflicts_on=("reference",),
-        )
+        first = await insert(["BULK-1", "BULK-2"])
+        again = await insert(["BULK-2", "BULK-3"])
     assert sorted(r["reference"] for r in first) == ["BULK-1", "BULK-2"]
     assert [r["reference"] for r in again] == ["BULK-3"]
     kept = await Payment.get(reference="BULK-2")
@@ -219,3 +222,10 @@ async def test_update_rows_lets_a_later_row_of_one_id_win(
         Decimal("9.00"),
         second.version + 2,
     )
+
+
+def test_an_update_applies_the_last_row_of_each_id_in_id_order() -> None:
+    # PostgreSQL's one-statement update changes a row once, with whichever of its
+    # rows the join meets first: the rows it is given must already be the last ones.
+    rows = [{"id": 7, "v": "a"}, {"id": 3, "v": "b"}, {"id": 7, "v": "c"}, {"id": 5, "v": "d"}]
+    assert [rows[i]["v"] for i in last_row_of_each_id(rows)] == ["b", "d", "c"]
