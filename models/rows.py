@@ -150,7 +150,7 @@ class PaymentRow:
 @dataclass(frozen=True, slots=True)
 class AllocationRow:
     payment_id: int
-    invoice_id: int
+    invoice: InvoiceRow
     amount: Decimal
 
 

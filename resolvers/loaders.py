@@ -270,6 +270,7 @@ class Loaders:
     def allocations_by_payment(self) -> DataLoader[int, list[AllocationRow]]:
         async def load(ids: list[int]) -> list[list[AllocationRow]]:
             rows = await billing.allocations_of_payments(ids)
+            self._prime(self.invoices_by_id, (a.invoice for a in rows))
             return _many_each(ids, rows, lambda a: a.payment_id)
 
         return _loader(load)

@@ -197,9 +197,13 @@ async def completed_payments_since(account_id: int, since: date) -> list[Payment
 
 
 async def allocations_of_payments(ids: Sequence[int]) -> list[AllocationRow]:
-    sql = """SELECT payment_id, invoice_id, amount FROM payment_allocations
-        WHERE payment_id IN ({ids}) ORDER BY payment_id, invoice_id"""
+    """What the payments paid, each with its invoice: the invoices come with the
+    allocations, so a payment list never waits on a lookup of its invoices by id
+    (nor sends one or not, depending on which other query happened to finish first)."""
+    sql = f"""SELECT a.payment_id, a.amount AS allocated, {_INVOICE}
+        FROM payment_allocations a JOIN invoices i ON i.id = a.invoice_id
+        WHERE a.payment_id IN ({{ids}}) ORDER BY a.payment_id, a.invoice_id"""
     return [
-        AllocationRow(r["payment_id"], r["invoice_id"], as_decimal(r["amount"]))
+        AllocationRow(r["payment_id"], _invoice(r), as_decimal(r["allocated"]))
         for r in await fetch(sql, ids, list_length=len(ids))
     ]

@@ -238,11 +238,8 @@ class Payment(relay.Node):
 
     @strawberry.field
     async def allocations(self, info: strawberry.Info[Context]) -> list[PaymentAllocation]:
-        loaders = info.context.loaders
-        rows = await loaders.allocations_by_payment.load(self.id)
-        invoices = await loaders.invoices_by_id.load_many([a.invoice_id for a in rows])
+        rows = await info.context.loaders.allocations_by_payment.load(self.id)
         return [
-            PaymentAllocation(invoice=Invoice.from_row(invoice), amount=Money.of(a.amount))
-            for a, invoice in zip(rows, invoices, strict=True)
-            if invoice is not None
+            PaymentAllocation(invoice=Invoice.from_row(a.invoice), amount=Money.of(a.amount))
+            for a in rows
         ]

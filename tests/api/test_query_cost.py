@@ -95,9 +95,7 @@ async def _grow(clock: Clock, extra: int) -> None:
             amount=Decimal("10.80"),
             method=PaymentMethod.BANK_TRANSFER,
             status=PaymentStatus.COMPLETED,
-            # Old history: paid in 2019, so the newest payments stay the demo's whatever
-            # the demo's own dates (else the page's payments would name invoices off
-            # its invoice page, one lookup more, before or after growing alike).
+            # Old history: paid in 2019, the payments page shows mostly the demo's.
             created_at=datetime(2019, 1, 10, 12, tzinfo=UTC) + timedelta(days=i),
             booked_on=date(2019, 1, 10) + timedelta(days=i),
             reference=f"TEST-PAY-{i}",
@@ -120,3 +118,34 @@ async def test_dashboard_statement_count_does_not_grow_with_data(
     assert after == before, sql_statements.statements
     # Loaders keep it small in absolute terms too (one statement per kind of row).
     assert before <= 15, sql_statements.statements
+
+
+PAYMENTS_WITH_INVOICES = """
+query Paid($n: String!) {
+  account(number: $n) {
+    payments(first: 50) { edges { node {
+      reference allocations { amount { amount } invoice { number status } }
+    } } }
+  }
+}
+"""
+
+
+async def test_a_payment_list_names_its_invoices_without_looking_them_up(
+    api: Api, clock: Clock, sql_statements: StatementCounter
+) -> None:
+    """The invoices a payment paid come with its allocations, so no query depends on
+    which other query finished first (the count of statements stays the same)."""
+    await _grow(clock, extra=3)
+    sql_statements.statements.clear()
+    data = await api.data(PAYMENTS_WITH_INVOICES, {"n": "100001"}, as_user="jan.kowalski")
+
+    paid = {
+        edge["node"]["reference"]: [a["invoice"]["number"] for a in edge["node"]["allocations"]]
+        for edge in data["account"]["payments"]["edges"]
+    }
+    assert {ref: paid[ref] for ref in paid if ref.startswith("TEST-PAY-")} == {
+        f"TEST-PAY-{i}": [f"TEST/{i:06d}"] for i in range(3)
+    }
+    lookups = [s for s in sql_statements.statements if "FROM invoices" in s]
+    assert lookups == [], lookups
