@@ -26,8 +26,8 @@ from starlette.responses import HTMLResponse
 from models.clock import WARSAW
 from models.rules.money import NBSP, format_decimal_pl, format_pln
 from models.settings import UtilitySettings
-from web.charts import MonthPoint, svg_drawing
-from web.preferences import read_preferences
+from web.charts import MonthPoint, UsageSummary, svg_drawing
+from web.preferences import Preferences, read_preferences
 
 __all__ = [
     "MONTHS_PL",
@@ -187,6 +187,100 @@ def usage_table_rows(points: Sequence[MonthPoint], no_data: str, yes: str, no: s
             f'<td class="num">{amount}</td>\n<td>{estimated}</td>\n</tr>'
         )
     return Markup("\n".join(rows))
+
+
+def usage_summary_text(summary: UsageSummary) -> Markup:
+    """The consumption chart's text alternative (the <desc> of both drawings): the range,
+    the total and average, the highest and lowest month and the estimated ones, a
+    sentence a line. Written here for the reason `usage_table_rows` is: a macro of a
+    dozen filters and texts cost a twelfth of the dashboard's rendering."""
+    _ = polish_text
+    lines = [
+        _(
+            "Zużycie wody w okresie %(first)s – %(last)s.",
+            first=month_pl(summary.first),
+            last=month_pl(summary.last),
+        )
+    ]
+    highest, lowest = summary.highest, summary.lowest
+    if highest is None or lowest is None:
+        lines.append(_("Brak danych o zużyciu w tym okresie."))
+        return Markup("\n").join(lines)
+    lines += [
+        _(
+            "Łącznie %(total)s, średnio %(average)s miesięcznie.",
+            total=volume(summary.total, 1),
+            average=volume(summary.average, 1),
+        ),
+        _(
+            "Najwięcej: %(month)s, %(value)s.",
+            month=month_pl(highest.month),
+            value=volume(highest.volume, 1),
+        ),
+        _(
+            "Najmniej: %(month)s, %(value)s.",
+            month=month_pl(lowest.month),
+            value=volume(lowest.volume, 1),
+        ),
+    ]
+    if summary.estimated:
+        months = ", ".join(month_pl(p.month) for p in summary.estimated)
+        lines.append(_("Zużycie szacunkowe (bez odczytu):") + " " + escape(months) + ".")
+    else:
+        lines.append(_("Każdy miesiąc rozliczono na podstawie odczytów."))
+    return Markup("\n").join(lines)
+
+
+def main_nav_items(links: Sequence[tuple[str, str]], path: str) -> Markup:
+    """The main menu's items (`links`: href and text, from base.html), the one of this
+    page marked `aria-current="page"` and the one of its section `"true"`. Written
+    here for the reason `usage_table_rows` is: every page draws the menu, and a Jinja
+    loop with a test and a method call per link costs several times the formatting."""
+    items = []
+    for href, text in links:
+        current = (
+            ' aria-current="page"'
+            if path == href
+            else ' aria-current="true"'
+            if path.startswith(href + "/")
+            else ""
+        )
+        items.append(
+            f'<li class="main-nav__item"><a class="main-nav__link" href="{escape(href)}"'
+            f"{current}>{escape(text)}</a></li>"
+        )
+    return Markup("\n".join(items))
+
+
+def preference_links(
+    groups: Sequence[tuple[str, str, str, str, Sequence[tuple[str, str]]]],
+    prefs: Preferences,
+    back: str,
+) -> Markup:
+    """The contrast and text-size switches on every page: for each group (its label, the
+    hidden words before each option, the preference, its route and the options) a
+    paragraph of links, the one in force marked `aria-current`. `back` is the page to
+    return to, already URL-encoded. In Python for the reason `main_nav_items` is."""
+    back = escape(back)
+    paragraphs = []
+    for label, hidden, kind, route, options in groups:
+        chosen = getattr(prefs, kind)
+        kind, route, hidden = escape(kind), escape(route), escape(hidden)
+        links = []
+        for value, text in options:
+            current = ' aria-current="true"' if value == chosen else ""
+            value = escape(value)
+            links.append(
+                f'<a class="prefs__option" href="/ustawienia/{route}/{value}?wroc={back}"'
+                f' data-pref="{kind}" data-value="{value}"{current}>'
+                f'<span class="visually-hidden">{hidden} </span>{escape(text)}</a>'
+            )
+        separated = '\n<span class="prefs__sep" aria-hidden="true">/</span>\n'.join(links)
+        paragraphs.append(
+            f'<p class="prefs__group">\n<span class="prefs__label">{escape(label)}</span>\n'
+            f"{separated}\n</p>"
+        )
+    return Markup("\n".join(paragraphs))
 
 
 # --- globals -------------------------------------------------------------------------
@@ -363,6 +457,9 @@ templates.filters.update(
 templates.globals.update(
     svg_drawing=svg_drawing,
     usage_table_rows=usage_table_rows,
+    usage_summary_text=usage_summary_text,
+    main_nav_items=main_nav_items,
+    preference_links=preference_links,
     url_with=url_with,
     field_error=field_error,
     error_summary_items=_summary,

@@ -633,3 +633,74 @@ def test_account_links_are_what_url_with_makes_of_them(path: str, several: bool)
     choice = AccountChoice("jan", "CUSTOMER", accounts, "1000002" if several else "1000001")
     expected = url_with(path, konto="1000002" if several else None)
     assert account_url(path, choice) == expected
+
+
+def test_the_charts_text_alternative_says_range_total_extremes_and_estimates() -> None:
+    from web.charts import MonthPoint, summarise
+    from web.rendering import usage_summary_text
+
+    points = [
+        MonthPoint(date(2026, 8, 1), Decimal("6.5")),
+        MonthPoint(date(2026, 9, 1), None),
+        MonthPoint(date(2026, 10, 1), Decimal("9.25"), True),
+        MonthPoint(date(2026, 11, 1), Decimal("4"), True),
+    ]
+    assert str(usage_summary_text(summarise(points))).split("\n") == [
+        "Zużycie wody w okresie sierpień 2026 – listopad 2026.",
+        f"Łącznie 19,8{NBSP}m³, średnio 6,6{NBSP}m³ miesięcznie.",
+        f"Najwięcej: październik 2026, 9,3{NBSP}m³.",
+        f"Najmniej: listopad 2026, 4,0{NBSP}m³.",
+        "Zużycie szacunkowe (bez odczytu): październik 2026, listopad 2026.",
+    ]
+    read_only = [MonthPoint(date(2026, 11, 1), Decimal("3.5"))]
+    assert str(usage_summary_text(summarise(read_only))).endswith(
+        "\nKażdy miesiąc rozliczono na podstawie odczytów."
+    )
+    nothing = [MonthPoint(date(2026, 10, 1), None), MonthPoint(date(2026, 11, 1), None)]
+    assert str(usage_summary_text(summarise(nothing))).split("\n") == [
+        "Zużycie wody w okresie październik 2026 – listopad 2026.",
+        "Brak danych o zużyciu w tym okresie.",
+    ]
+
+
+def test_the_main_menu_marks_the_page_and_its_section_and_escapes_its_words() -> None:
+    from web.rendering import main_nav_items
+
+    links = [("/konto", "Pulpit"), ("/faktury", "Faktury"), ("/x?a=1&b=2", "<b>Inne</b>")]
+    items = re.findall(r"<li [^>]*><a ([^>]*)>(.*?)</a></li>", str(main_nav_items(links, "/konto")))
+    assert items == [
+        ('class="main-nav__link" href="/konto" aria-current="page"', "Pulpit"),
+        ('class="main-nav__link" href="/faktury"', "Faktury"),
+        ('class="main-nav__link" href="/x?a=1&amp;b=2"', "&lt;b&gt;Inne&lt;/b&gt;"),
+    ]
+    section = str(main_nav_items(links, "/faktury/FV-2026-1"))
+    assert '<a class="main-nav__link" href="/faktury" aria-current="true">' in section
+    assert "aria-current" not in str(main_nav_items(links, "/fakturyX"))
+
+
+def test_the_display_switches_mark_the_choice_in_force_and_return_to_the_page() -> None:
+    from web.rendering import preference_links
+
+    groups = [
+        (
+            "Kontrast:",
+            "Kontrast",
+            "contrast",
+            "kontrast",
+            [("normal", "zwykły"), ("high", "wysoki")],
+        ),
+        ("Tekst:", "Wielkość tekstu", "font", "czcionka", [("100", "100%"), ("125", "125%")]),
+    ]
+    html = str(preference_links(groups, Preferences(contrast="high", font="100"), '/a?b="c"'))
+    links = re.findall(r'<a class="prefs__option" ([^>]*)>', html)
+    assert links == [
+        'href="/ustawienia/kontrast/normal?wroc=/a?b=&#34;c&#34;" data-pref="contrast"'
+        ' data-value="normal"',
+        'href="/ustawienia/kontrast/high?wroc=/a?b=&#34;c&#34;" data-pref="contrast"'
+        ' data-value="high" aria-current="true"',
+        'href="/ustawienia/czcionka/100?wroc=/a?b=&#34;c&#34;" data-pref="font"'
+        ' data-value="100" aria-current="true"',
+        'href="/ustawienia/czcionka/125?wroc=/a?b=&#34;c&#34;" data-pref="font" data-value="125"',
+    ]
+    assert html.count('<span class="prefs__sep" aria-hidden="true">/</span>') == 2
+    assert '<span class="visually-hidden">Wielkość tekstu </span>125%</a>' in html
