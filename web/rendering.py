@@ -7,7 +7,7 @@ that keep htmx fragments and private pages out of shared caches are decided once
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -283,6 +283,36 @@ def preference_links(
     return Markup("\n".join(paragraphs))
 
 
+def announcement_briefs(
+    items: Iterable[Mapping[str, Any]],
+    kind_labels: Mapping[str, str],
+    disruption_kinds: Collection[str],
+    own_street: str,
+) -> Markup:
+    """The dashboard's announcements, titles only (home/_announcements.html's
+    `brief_list`): the kind in words (`kind_labels`), a failure or outage marked, one
+    on the customer's own street (`ownStreet`) said so first (`own_street`), a link to
+    it on the home page and its date. The words come from the template; in Python for
+    the reason `usage_table_rows` is."""
+    own_mark = f"<strong>{escape(own_street)}</strong>\n"
+    rows = []
+    for item in items:
+        kind, own = item["kind"], item.get("ownStreet")
+        classes = "news-brief__item"
+        if kind in disruption_kinds:
+            classes += " news-brief__item--disruption"
+        if own:
+            classes += " news-brief__item--own-street"
+        anchor = escape(str(item["id"]).replace("=", ""))
+        rows.append(
+            f'<li class="{classes}">\n{own_mark if own else ""}'
+            f'<strong class="announcement__tag">{escape(kind_labels.get(kind, kind))}</strong>\n'
+            f'<a class="news-brief__link" href="/#komunikat-{anchor}">{escape(item["title"])}</a>\n'
+            f'<span class="news-brief__date">({date_pl(item["publishedAt"])})</span>\n</li>'
+        )
+    return Markup("\n".join(rows))
+
+
 # --- globals -------------------------------------------------------------------------
 
 
@@ -425,7 +455,27 @@ class ConstantTexts(jinja2.ext.Extension):
             index += 1
 
 
-templates = jinja2.Environment(
+# A plain dict has no attributes but the methods of dict.
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
+class PageEnvironment(jinja2.Environment):
+    """Jinja's environment, with `data.field` on the API's data (plain dicts) looked up
+    as the key at once. Jinja tries the attribute first and takes the key when that
+    fails: on a dict that is an AttributeError raised and caught for every field a page
+    shows, a hundred on the dashboard. The result is the same as Jinja's, since a plain
+    dict has no attributes but its methods, and those names still go to Jinja."""
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                return self.undefined(obj=obj, name=attribute)
+        return super().getattr(obj, attribute)
+
+
+templates = PageEnvironment(
     loader=jinja2.FileSystemLoader(TEMPLATE_DIR),
     autoescape=jinja2.select_autoescape(enabled_extensions=("html",), default_for_string=True),
     trim_blocks=True,
@@ -460,6 +510,7 @@ templates.globals.update(
     usage_summary_text=usage_summary_text,
     main_nav_items=main_nav_items,
     preference_links=preference_links,
+    announcement_briefs=announcement_briefs,
     url_with=url_with,
     field_error=field_error,
     error_summary_items=_summary,

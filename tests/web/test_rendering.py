@@ -704,3 +704,22 @@ def test_the_display_switches_mark_the_choice_in_force_and_return_to_the_page() 
     ]
     assert html.count('<span class="prefs__sep" aria-hidden="true">/</span>') == 2
     assert '<span class="visually-hidden">Wielkość tekstu </span>125%</a>' in html
+
+
+def test_fields_of_the_apis_data_read_as_jinja_reads_them() -> None:
+    """`data.field` on a plain dict takes the key at once, with Jinja's own results: the
+    dict's methods stay methods, a missing field is still an error, other objects and
+    dict subclasses go the usual way."""
+
+    class Counted(dict[str, Any]):
+        pass
+
+    page = templates.from_string(
+        "{{ d.title }}|{{ d.items()|list|length }}|{{ d.get('x', '-') }}"
+        "|{{ c.title }}|{{ o.title }}"
+    )
+    data = {"title": "<b>Awaria</b>", "items": "not the method"}
+    html = page.render(d=data, c=Counted(title="podklasa"), o=SimpleNamespace(title="obiekt"))
+    assert html == "&lt;b&gt;Awaria&lt;/b&gt;|2|-|podklasa|obiekt"
+    with pytest.raises(jinja2.UndefinedError):
+        templates.from_string("{{ d.missing }}").render(d=data)
