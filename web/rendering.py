@@ -193,7 +193,7 @@ def usage_summary_text(summary: UsageSummary) -> Markup:
     """The consumption chart's text alternative (the <desc> of both drawings): the range,
     the total and average, the highest and lowest month and the estimated ones, a
     sentence a line. Written here for the reason `usage_table_rows` is: a macro of a
-    dozen filters and texts cost a twelfth of the dashboard's rendering."""
+    dozen filters and texts cost nearly a tenth of the dashboard's rendering."""
     _ = polish_text
     lines = [
         _(
